@@ -1,0 +1,83 @@
+"""Consent server: signed consent tokens and a tamper-evident consent log."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response
+from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import ConfigError, load_settings
+from .context import Services
+from .manifest import ManifestSource
+from .store import open_store
+from .tokens import TokenSigner
+
+__all__ = ["ConfigError", "create_app"]
+
+VISITOR_RESOURCES = r"/api/v1/consent.*"
+
+
+def instance_path() -> str:
+    """Where the default SQLite log lives: CONSENT_INSTANCE_PATH, or Flask's instance folder."""
+    return os.environ.get("CONSENT_INSTANCE_PATH") or Flask(__name__).instance_path
+
+
+def database_url(settings: Mapping[str, Any], instance: str) -> str:
+    return settings["DATABASE_URL"] or f"sqlite:///{os.path.join(instance, 'consent.sqlite3')}"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; every setting is validated here, so a bad one stops start-up."""
+    app = Flask(__name__, instance_path=instance_path())
+    settings = load_settings(config)
+    if not settings["SECRET_KEYS"]:
+        settings["SECRET_KEYS"] = [secrets.token_urlsafe(48)]
+    app.config.update({"CONSENT_" + name: value for name, value in settings.items()})
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_CONTENT_LENGTH"]
+
+    app.extensions["consent"] = Services(
+        store=open_store(database_url(settings, app.instance_path), timeout=settings["DB_TIMEOUT"]),
+        signer=TokenSigner(settings["SECRET_KEYS"], settings["MAX_AGE_DAYS"] * 86400),
+        manifest=ManifestSource(settings["MANIFEST"]),
+        ip_key=hmac.new(settings["SECRET_KEYS"][0].encode(), b"ip", hashlib.sha256).digest(),
+    )
+    _register_blueprints(app, settings)
+    if settings["PROXY_HOPS"]:
+        hops = settings["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        return response
+
+    return app
+
+
+def _register_blueprints(app: Flask, settings: Mapping[str, Any]) -> None:
+    from . import admin, api, ops, site
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(ops.bp)
+    if settings["SITE_DIR"]:
+        app.register_blueprint(site.bp)
+    if settings["ALLOWED_ORIGINS"]:
+        CORS(
+            app,
+            resources={VISITOR_RESOURCES: {"origins": settings["ALLOWED_ORIGINS"]}},
+            supports_credentials=True,
+            allow_headers=["Content-Type", "X-Consent-Token"],
+            methods=["GET", "POST", "DELETE", "OPTIONS"],
+            max_age=600,
+        )

@@ -1,0 +1,191 @@
+"""The visitors' blueprint: give, read, withdraw, export and erase one's own consent."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from .context import services
+from .errors import ApiError
+from .records import (
+    MAX_ORIGIN_LENGTH,
+    MAX_USER_AGENT_LENGTH,
+    Decision,
+    Record,
+    anonymise_ip,
+    clip,
+    parse_decision,
+    parse_timestamp,
+    seal_personal_fields,
+)
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+ENDED_METHODS = ("withdraw", "erase")
+
+
+def _setting(name: str) -> Any:
+    return current_app.config["CONSENT_" + name]
+
+
+def _read_json_body() -> Any:
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+    raw = request.get_data(cache=False)
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
+
+
+def _presented_token() -> str | None:
+    return request.headers.get("X-Consent-Token") or request.cookies.get(_setting("COOKIE_NAME"))
+
+
+def _token_consent_id() -> str | None:
+    payload = services().signer.read(_presented_token())
+    consent_id = payload.get("cid") if payload else None
+    return consent_id if isinstance(consent_id, str) else None
+
+
+def _require_consent_id() -> str:
+    consent_id = _token_consent_id()
+    if consent_id is None:
+        raise ApiError(404, "no_consent", "no valid consent token was presented")
+    return consent_id
+
+
+def _new_record(consent_id: str, method: str, decision: Decision | None = None) -> Record:
+    """A record carrying the request's context, with personal fields reduced as configured."""
+    keep_personal = method != "erase"
+    record = Record(
+        consent_id=consent_id,
+        created_at="",
+        method=method,
+        granted=list(decision.granted) if decision else [],
+        denied=list(decision.denied) if decision else [],
+        policy_version=decision.policy_version if decision else "",
+        language=decision.language if decision else "",
+        page_url=decision.page_url if decision and keep_personal else "",
+        gpc=request.headers.get("Sec-GPC", "").strip() == "1",
+        ip=anonymise_ip(request.remote_addr, _setting("IP_MODE"), services().ip_key)
+        if keep_personal
+        else "",
+        user_agent=clip(request.user_agent.string, MAX_USER_AGENT_LENGTH) if keep_personal else "",
+        origin=clip(request.headers.get("Origin"), MAX_ORIGIN_LENGTH),
+    )
+    if keep_personal:
+        seal_personal_fields(record)
+    return record
+
+
+def _expires_at(record: Record) -> str:
+    expiry = parse_timestamp(record.created_at) + timedelta(days=_setting("MAX_AGE_DAYS"))
+    return expiry.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _decision_body(record: Record) -> dict[str, Any]:
+    choices = {category: True for category in record.granted}
+    choices.update({category: False for category in record.denied})
+    return {
+        "consent_id": record.consent_id,
+        "choices": choices,
+        "method": record.method,
+        "policy_version": record.policy_version,
+        "created_at": record.created_at,
+        "expires_at": _expires_at(record),
+        "gpc": record.gpc,
+    }
+
+
+def _set_token_cookie(response: Response, token: str) -> None:
+    response.set_cookie(
+        _setting("COOKIE_NAME"),
+        token,
+        max_age=int(timedelta(days=_setting("MAX_AGE_DAYS")).total_seconds()),
+        path="/",
+        domain=_setting("COOKIE_DOMAIN"),
+        secure=_setting("COOKIE_SECURE"),
+        httponly=True,
+        samesite=_setting("COOKIE_SAMESITE"),
+    )
+
+
+def _clear_token_cookie(response: Response) -> None:
+    response.delete_cookie(
+        _setting("COOKIE_NAME"),
+        path="/",
+        domain=_setting("COOKIE_DOMAIN"),
+        secure=_setting("COOKIE_SECURE"),
+        httponly=True,
+        samesite=_setting("COOKIE_SAMESITE"),
+    )
+
+
+@bp.after_request
+def never_cache(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/consent")
+def give_consent() -> tuple[Response, int]:
+    body = _read_json_body()
+    known, required = services().categories()
+    decision = parse_decision(body, known, required)
+    consent_id = _token_consent_id() or str(uuid.uuid4())
+    record = services().store.append(_new_record(consent_id, decision.method, decision))
+    token = services().signer.sign({"cid": consent_id, "seq": record.seq})
+    response = jsonify(_decision_body(record) | {"token": token})
+    _set_token_cookie(response, token)
+    return response, 201
+
+
+@bp.get("/consent")
+def read_consent() -> Response:
+    record = services().store.latest(_require_consent_id())
+    if record is None or record.method in ENDED_METHODS:
+        raise ApiError(404, "no_consent", "this consent was withdrawn or erased")
+    return jsonify(_decision_body(record))
+
+
+@bp.delete("/consent")
+def withdraw_consent() -> Response:
+    consent_id = _require_consent_id()
+    store = services().store
+    previous = store.latest(consent_id)
+    _, required = services().categories()
+    withdrawn = previous.granted + previous.denied if previous else []
+    decision = Decision(
+        method="withdraw",
+        granted=tuple(sorted(set(withdrawn) & required)),
+        denied=tuple(sorted(set(withdrawn) - required)),
+        policy_version=previous.policy_version if previous else "",
+        language=previous.language if previous else "",
+        page_url=clip(request.headers.get("Referer"), 2048),
+    )
+    record = store.append(_new_record(consent_id, "withdraw", decision))
+    response = jsonify(_decision_body(record))
+    _clear_token_cookie(response)
+    return response
+
+
+@bp.get("/consent/history")
+def consent_history() -> Response:
+    consent_id = _require_consent_id()
+    records = services().store.history(consent_id)
+    return jsonify(consent_id=consent_id, records=[record.public() for record in records])
+
+
+@bp.delete("/consent/history")
+def erase_history() -> Response:
+    consent_id = _require_consent_id()
+    record = services().store.erase(consent_id, _new_record(consent_id, "erase"))
+    response = jsonify(
+        consent_id=consent_id, erased=True, seq=record.seq, created_at=record.created_at
+    )
+    _clear_token_cookie(response)
+    return response

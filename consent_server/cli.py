@@ -1,0 +1,244 @@
+"""The `consent-server` command: run the server, and keep the consent log as an admin."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+from click._termui_impl import ProgressBar
+
+from . import create_app, database_url, instance_path
+from .admin import EXPORTERS
+from .config import ConfigError, load_settings
+from .records import Record, parse_timestamp
+from .store import ConsentStore, RecordFilter, StoreUnavailable, open_store
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def _settings(**overrides: object) -> dict:
+    try:
+        return load_settings(overrides)
+    except ConfigError as error:
+        _fail(str(error))
+        raise
+
+
+def _store() -> ConsentStore:
+    """The log named by the settings; admin commands need no signing secret."""
+    settings = _settings(DEMO=True)
+    try:
+        return open_store(database_url(settings, instance_path()), timeout=settings["DB_TIMEOUT"])
+    except StoreUnavailable as error:
+        _fail(str(error))
+        raise
+
+
+@click.group()
+@click.version_option(package_name="mkdocs-consent")
+def main() -> None:
+    """Consent server: signed consent tokens and a tamper-evident consent log."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=None, type=click.IntRange(1, 64), help="Worker processes.")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Run the server under gunicorn with production defaults."""
+    from .serving import default_workers, run
+
+    _settings()
+    try:
+        create_app().extensions["consent"].store.close()
+    except (ConfigError, StoreUnavailable) as error:
+        _fail(str(error))
+    run(create_app, host, port, workers or default_workers())
+
+
+@main.command()
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A built MkDocs site to serve next to the API.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def demo(site_dir: Path | None, host: str, port: int) -> None:
+    """Run a local demo: SQLite log, the example site, and a fresh admin token."""
+    from .serving import run
+
+    instance = Path(instance_path())
+    instance.mkdir(parents=True, exist_ok=True)
+    secret_file = instance / "demo-secret"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_urlsafe(48))
+        secret_file.chmod(0o600)
+    admin_token = secrets.token_urlsafe(32)
+    os.environ.update(
+        {
+            "CONSENT_DEMO": "true",
+            "CONSENT_SECRET_KEYS": secret_file.read_text().strip(),
+            "CONSENT_COOKIE_SECURE": "false",
+            "CONSENT_ADMIN_TOKENS": _token_line(admin_token),
+        }
+    )
+    if site_dir:
+        os.environ["CONSENT_SITE_DIR"] = str(site_dir.resolve())
+        manifest = site_dir / "consent" / "manifest.json"
+        if manifest.exists():
+            os.environ["CONSENT_MANIFEST"] = str(manifest.resolve())
+    try:
+        create_app().extensions["consent"].store.close()
+    except (ConfigError, StoreUnavailable) as error:
+        _fail(str(error))
+    url = f"http://{host}:{port}/"
+    click.echo(
+        f"\nConsent demo running at {url}\n"
+        f"Admin token (valid for this run): {admin_token}\n"
+        f"Pull the log:  curl -H 'Authorization: Bearer {admin_token}' "
+        f"'{url}api/v1/admin/consents?format=jsonl'\n"
+        "Stop with Ctrl-C.\n",
+        err=True,
+    )
+    run(create_app, host, port, 2, accesslog=None)
+
+
+def _token_line(token: str) -> str:
+    return "sha256:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+@main.command("new-admin-token")
+def new_admin_token() -> None:
+    """Print a new admin token and the line to add to CONSENT_ADMIN_TOKENS."""
+    token = secrets.token_urlsafe(32)
+    click.echo(f"Admin token (give it to the admin, it is not stored): {token}")
+    click.echo(f"Add to CONSENT_ADMIN_TOKENS: {_token_line(token)}")
+
+
+def _timestamp(value: str | None, name: str) -> str | None:
+    if not value:
+        return None
+    try:
+        return parse_timestamp(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    except ValueError:
+        _fail(f"--{name} must be an ISO 8601 date or time, got {value!r}")
+        raise
+
+
+@main.command()
+@click.option("--format", "export_format", type=click.Choice(sorted(EXPORTERS)), default="jsonl")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File (default: stdout).",
+)
+@click.option("--since", help="Only records created at or after this ISO 8601 time.")
+@click.option("--until", help="Only records created before this ISO 8601 time.")
+@click.option("--consent-id", help="Only this consent id.")
+@click.option("--policy-version", help="Only this policy version.")
+def export(
+    export_format: str,
+    output: Path | None,
+    since: str | None,
+    until: str | None,
+    consent_id: str | None,
+    policy_version: str | None,
+) -> None:
+    """Export the consent log as CSV or JSON Lines."""
+    record_filter = RecordFilter(
+        _timestamp(since, "since"), _timestamp(until, "until"), consent_id, policy_version
+    )
+    store = _store()
+    lines, _ = EXPORTERS[export_format]
+    try:
+        if output is None:
+            for chunk in lines(store.records(record_filter)):
+                sys.stdout.write(chunk)
+            return
+        total = store.count(record_filter)
+        partial = output.with_name(output.name + ".partial")
+        with (
+            partial.open("w", encoding="utf-8", newline="") as handle,
+            click.progressbar(length=total, label=f"Exporting to {output}", file=sys.stderr) as bar,
+        ):
+            handle.writelines(lines(_counted(store.records(record_filter), bar)))
+        partial.replace(output)
+        click.echo(f"Exported {total} records to {output}", err=True)
+    except StoreUnavailable as error:
+        _fail(str(error))
+
+
+def _counted(records: Iterator[Record], bar: ProgressBar, step: int = 1000) -> Iterator[Record]:
+    count = 0
+    for count, record in enumerate(records, 1):
+        if count % step == 0:
+            bar.update(step)
+        yield record
+    bar.update(count % step)
+
+
+@main.command()
+def verify() -> None:
+    """Check the whole hash chain; exit 1 and name the first broken record if it is broken."""
+    try:
+        result = _store().verify()
+    except StoreUnavailable as error:
+        _fail(str(error))
+        return
+    if result.ok:
+        click.echo(f"OK: {result.checked} records, chain intact")
+        return
+    click.echo(
+        f"BROKEN: first broken record is seq {result.first_broken} ({result.reason}); "
+        f"{result.checked} records before it verified",
+        err=True,
+    )
+    sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--older-than",
+    type=click.IntRange(1),
+    default=None,
+    help="Delete records older than this many days (default: CONSENT_RETENTION_DAYS).",
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def purge(older_than: int | None, yes: bool) -> None:
+    """Delete whole records past their retention period; what remains still verifies."""
+    days = older_than or _settings(DEMO=True)["RETENTION_DAYS"]
+    if not days:
+        _fail("give --older-than DAYS or set CONSENT_RETENTION_DAYS")
+        return
+    cutoff = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    store = _store()
+    count = store.count(RecordFilter(until=cutoff))
+    if count == 0:
+        click.echo(f"Nothing to purge: no record is older than {days} days")
+        return
+    if not yes:
+        click.confirm(f"Delete {count} records created before {cutoff}?", abort=True)
+    try:
+        with click.progressbar(length=count, label="Purging", file=sys.stderr) as bar:
+            done = [0]
+
+            def advance(deleted: int) -> None:
+                bar.update(deleted - done[0])
+                done[0] = deleted
+
+            deleted = store.purge(cutoff, progress=advance)
+    except StoreUnavailable as error:
+        _fail(str(error))
+        return
+    click.echo(f"Purged {deleted} records created before {cutoff}; the chain still verifies")

@@ -1,0 +1,49 @@
+"""Runs the app under gunicorn, in-process, with production defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class GunicornServer(BaseApplication):
+    """A gunicorn arbiter whose workers each build their own app (no shared SQLite handles)."""
+
+    def __init__(self, app_factory: Callable[[], Any], options: Mapping[str, Any]) -> None:
+        self.app_factory = app_factory
+        self.options = dict(options)
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.app_factory()
+
+
+def default_workers() -> int:
+    return max(2, min(2 * (os.cpu_count() or 1) + 1, 9))
+
+
+def run(app_factory: Callable[[], Any], host: str, port: int, workers: int, **extra: Any) -> None:
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "sync",
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "max_requests": 10000,
+        "max_requests_jitter": 1000,
+        "limit_request_line": 8190,
+        "accesslog": "-",
+        "errorlog": "-",
+        "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
+        **extra,
+    }
+    GunicornServer(app_factory, options).run()

@@ -1,0 +1,16 @@
+"""Consent log backends behind one interface, chosen by the database URL."""
+
+from __future__ import annotations
+
+from .base import ConsentStore, RecordFilter, StoreUnavailable
+
+__all__ = ["ConsentStore", "RecordFilter", "StoreUnavailable", "open_store"]
+
+
+def open_store(url: str, timeout: float = 5.0) -> ConsentStore:
+    """Open the log named by a `sqlite:///path` or `postgresql://` URL."""
+    if url.startswith("sqlite:///"):
+        from .sqlite import SQLiteStore
+
+        return SQLiteStore(url.removeprefix("sqlite:///"), timeout=timeout)
+    raise ValueError(f"unsupported database URL: {url.split('://', 1)[0]}://")
