@@ -41,22 +41,30 @@ class SQLiteStore(ConsentStore):
         self.path = path
         self.timeout = timeout
         self._local = threading.local()
-        directory = os.path.dirname(os.path.abspath(path))
-        os.makedirs(directory, exist_ok=True)
-        with self._guard():
-            connection = self._connection()
-            connection.executescript(
-                resources.files(__package__).joinpath("schema_sqlite.sql").read_text()
-            )
+        self._schema_ready = False
+
+    def _create_schema(self, connection: sqlite3.Connection) -> None:
+        """Idempotent; done on first use, so a log that is unavailable at start-up only 503s."""
+        connection.executescript(
+            resources.files(__package__).joinpath("schema_sqlite.sql").read_text()
+        )
+        self._schema_ready = True
 
     def _open(self) -> sqlite3.Connection:
+        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         connection = sqlite3.connect(
             self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
         )
-        connection.row_factory = sqlite3.Row
-        connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = FULL")
+        try:
+            connection.row_factory = sqlite3.Row
+            connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")
+            if not self._schema_ready:
+                self._create_schema(connection)
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def _connection(self) -> sqlite3.Connection:
@@ -75,6 +83,8 @@ class SQLiteStore(ConsentStore):
             raise StoreUnavailable(f"consent log unavailable: {error}") from error
         except sqlite3.DatabaseError as error:
             raise StoreUnavailable(f"consent log damaged or unreadable: {error}") from error
+        except OSError as error:
+            raise StoreUnavailable(f"consent log folder unavailable: {error.strerror}") from error
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

@@ -1,0 +1,163 @@
+"""The hash chain: every change, deletion or reordering of stored records is found."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from consent_server.records import Record, seal_personal_fields
+from consent_server.store.sqlite import SQLiteStore
+
+FIELDS_TO_TAMPER = {
+    "consent_id": "'someone-else'",
+    "created_at": "'2020-01-01T00:00:00.000000Z'",
+    "method": "'accept_all'",
+    "granted": '\'["analytics","marketing"]\'',
+    "denied": "'[]'",
+    "policy_version": "'v0'",
+    "language": "'de'",
+    "page_url": "'https://evil.example/'",
+    "gpc": "1 - gpc",
+    "ip": "'198.51.100.0/24'",
+    "user_agent": "'Forged/1.0'",
+    "origin": "'https://evil.example'",
+    "schema_version": "schema_version + 1",
+    "personal_digest": "'0' || substr(personal_digest, 2)",
+    "prev_hash": "'1' || substr(prev_hash, 2)",
+    "hash": "'2' || substr(hash, 2)",
+}
+
+
+def make_record(index: int) -> Record:
+    record = Record(
+        consent_id=f"visitor-{index % 3}",
+        created_at="",
+        method="custom",
+        granted=["necessary"],
+        denied=["analytics"],
+        policy_version="v1",
+        language="en",
+        page_url=f"https://docs.example.com/{index}",
+        ip="203.0.113.0/24",
+        user_agent="Agent/1",
+        origin="https://docs.example.com",
+    )
+    seal_personal_fields(record)
+    return record
+
+
+@pytest.fixture
+def store(db_path) -> SQLiteStore:
+    store = SQLiteStore(str(db_path), timeout=0.2)
+    for index in range(6):
+        store.append(make_record(index))
+    return store
+
+
+def tamper(db_path, sql: str) -> None:
+    """What an attacker with file access does: drop the guards, then change the rows."""
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("DROP TRIGGER consent_log_append_only")
+        connection.execute("DROP TRIGGER consent_log_delete_only_purged")
+        connection.executescript(sql)
+
+
+def test_intact_chain_verifies(store):
+    result = store.verify()
+    assert (result.ok, result.checked, result.first_broken) == (True, 6, None)
+
+
+@pytest.mark.parametrize("field", FIELDS_TO_TAMPER)
+def test_every_field_change_is_found(store, db_path, field):
+    tamper(db_path, f"UPDATE consent_log SET {field} = {FIELDS_TO_TAMPER[field]} WHERE seq = 4")
+    result = store.verify()
+    assert result.ok is False
+    assert result.first_broken == 4
+    assert result.checked == 3
+
+
+def test_deleted_record_is_found(store, db_path):
+    tamper(db_path, "DELETE FROM consent_log WHERE seq = 3")
+    assert store.verify().first_broken == 4
+
+
+def test_deleted_first_record_is_found(store, db_path):
+    tamper(db_path, "DELETE FROM consent_log WHERE seq = 1")
+    assert store.verify().first_broken == 2
+
+
+def test_reordered_records_are_found(store, db_path):
+    tamper(
+        db_path,
+        "UPDATE consent_log SET seq = -1 WHERE seq = 2;"
+        "UPDATE consent_log SET seq = 2 WHERE seq = 5;"
+        "UPDATE consent_log SET seq = 5 WHERE seq = -1;",
+    )
+    assert store.verify().first_broken == 2
+
+
+def test_faking_an_erasure_to_hide_a_change_is_found(store, db_path):
+    tamper(db_path, "UPDATE consent_log SET personal_salt = '', ip = '1.2.3.0/24' WHERE seq = 2")
+    result = store.verify()
+    assert result.first_broken == 2 and "without their salt" in result.reason
+
+
+def test_guards_refuse_updates_and_deletes(store, db_path):
+    with sqlite3.connect(db_path) as connection:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute("UPDATE consent_log SET method = 'accept_all' WHERE seq = 1")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute("DELETE FROM consent_log WHERE seq = 1")
+
+
+def test_erasure_keeps_chain_verifiable(store):
+    erase = Record("visitor-1", "", "erase", [], [], "")
+    store.erase("visitor-1", erase)
+    erased = [record for record in store.records() if record.consent_id == "visitor-1"]
+    assert all(record.ip == record.user_agent == record.page_url == "" for record in erased)
+    assert store.verify().ok is True
+
+
+def test_purge_deletes_old_records_and_the_chain_goes_on(store):
+    cutoff = (datetime.now(UTC) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    progress: list[int] = []
+    assert store.purge(cutoff, progress=progress.append) == 6
+    assert progress[-1] == 6
+    assert store.count() == 0
+    assert store.append(make_record(7)).seq == 7
+    result = store.verify()
+    assert (result.ok, result.checked) == (True, 1)
+
+
+def test_purge_keeps_newer_records(db_path):
+    store = SQLiteStore(str(db_path))
+    for index in range(3):
+        store.append(make_record(index))
+    cutoff = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    for index in range(3, 5):
+        store.append(make_record(index))
+    assert store.purge(cutoff) == 3
+    assert [record.seq for record in store.records()] == [4, 5]
+    assert store.verify().ok is True
+
+
+def test_removing_records_past_the_purge_anchor_is_found(db_path):
+    store = SQLiteStore(str(db_path))
+    for index in range(4):
+        store.append(make_record(index))
+    cutoff = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    for index in range(4, 7):
+        store.append(make_record(index))
+    store.purge(cutoff)
+    tamper(db_path, "DELETE FROM consent_log WHERE seq = 5")
+    assert store.verify().first_broken == 6
+
+
+def test_purge_refuses_a_broken_chain(store, db_path):
+    from consent_server.store import StoreUnavailable
+
+    tamper(db_path, "UPDATE consent_log SET method = 'accept_all' WHERE seq = 2")
+    with pytest.raises(StoreUnavailable, match="broken chain"):
+        store.purge("2999-01-01T00:00:00.000000Z")
