@@ -35,7 +35,7 @@ def database_url(settings: Mapping[str, Any], instance: str) -> str:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; every setting is validated here, so a bad one stops start-up."""
-    app = Flask(__name__, instance_path=instance_path())
+    app = Flask(__name__, instance_path=instance_path(), static_folder=None)
     settings = load_settings(config)
     if not settings["SECRET_KEYS"]:
         settings["SECRET_KEYS"] = [secrets.token_urlsafe(48)]
