@@ -24,9 +24,9 @@ FIELDS_TO_TAMPER = {
     "user_agent": "'Forged/1.0'",
     "origin": "'https://evil.example'",
     "schema_version": "schema_version + 1",
-    "personal_digest": "'0' || substr(personal_digest, 2)",
-    "prev_hash": "'1' || substr(prev_hash, 2)",
-    "hash": "'2' || substr(hash, 2)",
+    "personal_digest": "'f' || personal_digest",
+    "prev_hash": "'f' || prev_hash",
+    "hash": "'f' || hash",
 }
 
 
