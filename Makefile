@@ -34,7 +34,7 @@ test: setup chromium
 	$(BIN)/python -m pytest
 
 bench: setup
-	$(BIN)/python -m bench
+	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
