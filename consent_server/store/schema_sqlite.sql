@@ -38,3 +38,8 @@ WHEN OLD.seq > COALESCE((SELECT seq FROM chain_anchor WHERE id = 1), 0)
 BEGIN
     SELECT RAISE(ABORT, 'consent_log is append-only: only purged records may be deleted');
 END;
+CREATE TABLE IF NOT EXISTS chain_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+);

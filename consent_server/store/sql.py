@@ -1,0 +1,221 @@
+"""The consent log over SQL: the chain logic shared by the SQLite and PostgreSQL backends.
+
+A backend supplies connections and transactions; everything about the chain lives here. Each
+append locks the one-row `chain_head` table, links the record to the head, inserts it and moves the
+head, all in one transaction: writers from any number of processes or instances extend one chain.
+`verify` walks the log from the purge anchor and checks that it ends at the recorded head, so a
+deleted tail is found too.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+from ..records import GENESIS_HASH, Record, VerifyResult, link, record_from_row, verify_chain
+from .base import (
+    COLUMN_NAMES,
+    COLUMNS,
+    ERASE_PERSONAL_FIELDS,
+    ConsentStore,
+    RecordFilter,
+    StoreUnavailable,
+    filter_clause,
+    utc_now,
+)
+
+PURGE_BATCH = 5000
+
+
+class SQLStore(ConsentStore):
+    """Chain logic over a DB-API connection whose rows can be read as mappings."""
+
+    head_lock_suffix = ""
+
+    @abstractmethod
+    def placeholder(self, name: str) -> str:
+        """How the driver spells the named parameter `name`."""
+
+    @abstractmethod
+    def _write(self) -> AbstractContextManager[Any]:
+        """A connection inside a write transaction, committed on success."""
+
+    @abstractmethod
+    def _read(self) -> AbstractContextManager[Any]:
+        """A connection inside a read transaction (one consistent snapshot)."""
+
+    @abstractmethod
+    def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[Any]:
+        """Rows of a large query, fetched in batches from one snapshot."""
+
+    def _sql(self, text: str) -> str:
+        """Spell `{name}` parameters for this driver."""
+        return text.format_map(_Placeholders(self.placeholder))
+
+    def _head(self, connection: Any) -> tuple[int, str]:
+        row = connection.execute(
+            "SELECT seq, hash FROM chain_head WHERE id = 1" + self.head_lock_suffix
+        ).fetchone()
+        return (row["seq"], row["hash"]) if row else (0, GENESIS_HASH)
+
+    @staticmethod
+    def _anchor(connection: Any) -> tuple[int, str]:
+        row = connection.execute("SELECT seq, hash FROM chain_anchor WHERE id = 1").fetchone()
+        return (row["seq"], row["hash"]) if row else (0, GENESIS_HASH)
+
+    def _insert(self, connection: Any, record: Record) -> Record:
+        seq, prev_hash = self._head(connection)
+        record.created_at = utc_now()
+        link(record, seq + 1, prev_hash)
+        values = record.__dict__ | {
+            "granted": json.dumps(sorted(record.granted)),
+            "denied": json.dumps(sorted(record.denied)),
+        }
+        placeholders = ", ".join("{" + name + "}" for name in COLUMN_NAMES)
+        connection.execute(
+            self._sql(f"INSERT INTO consent_log ({COLUMNS}) VALUES ({placeholders})"), values
+        )
+        connection.execute(
+            self._sql(
+                "INSERT INTO chain_head (id, seq, hash) VALUES (1, {seq}, {hash}) "
+                "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+            ),
+            {"seq": record.seq, "hash": record.hash},
+        )
+        return record
+
+    def append(self, record: Record) -> Record:
+        with self._write() as connection:
+            return self._insert(connection, record)
+
+    def erase(self, consent_id: str, erase_record: Record) -> Record:
+        with self._write() as connection:
+            self._head(connection)
+            connection.execute(
+                self._sql(
+                    f"UPDATE consent_log SET {ERASE_PERSONAL_FIELDS} WHERE consent_id = {{cid}}"
+                ),
+                {"cid": consent_id},
+            )
+            return self._insert(connection, erase_record)
+
+    def latest(self, consent_id: str) -> Record | None:
+        with self._read() as connection:
+            row = connection.execute(
+                self._sql(
+                    f"SELECT {COLUMNS} FROM consent_log WHERE consent_id = {{cid}} "
+                    "ORDER BY seq DESC LIMIT 1"
+                ),
+                {"cid": consent_id},
+            ).fetchone()
+        return record_from_row(row) if row else None
+
+    def history(self, consent_id: str) -> list[Record]:
+        with self._read() as connection:
+            rows = connection.execute(
+                self._sql(
+                    f"SELECT {COLUMNS} FROM consent_log WHERE consent_id = {{cid}} ORDER BY seq"
+                ),
+                {"cid": consent_id},
+            ).fetchall()
+        return [record_from_row(row) for row in rows]
+
+    def records(self, record_filter: RecordFilter | None = None) -> Iterator[Record]:
+        where, params = filter_clause(record_filter or RecordFilter(), self.placeholder)
+        sql = f"SELECT {COLUMNS} FROM consent_log {where} ORDER BY seq"
+        return (record_from_row(row) for row in self._stream(sql, params))
+
+    def count(self, record_filter: RecordFilter | None = None) -> int:
+        where, params = filter_clause(record_filter or RecordFilter(), self.placeholder)
+        with self._read() as connection:
+            row = connection.execute(f"SELECT COUNT(*) AS n FROM consent_log {where}", params)
+            return row.fetchone()["n"]
+
+    def verify(self) -> VerifyResult:
+        with self._read() as connection:
+            anchor_seq, anchor_hash = self._anchor(connection)
+            row = connection.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
+        head_seq, head_hash = (row["seq"], row["hash"]) if row else (anchor_seq, anchor_hash)
+        hash_at_head: list[str] = []
+
+        def watching_head(records: Iterator[Record]) -> Iterator[Record]:
+            for record in records:
+                if record.seq == head_seq:
+                    hash_at_head.append(record.hash)
+                yield record
+
+        result = verify_chain(watching_head(self._stream_all_for_verify()), anchor_seq, anchor_hash)
+        if result.ok and head_seq > anchor_seq and hash_at_head != [head_hash]:
+            return VerifyResult(
+                False,
+                result.checked,
+                anchor_seq + result.checked + 1,
+                f"the log ends before its recorded head (seq {head_seq})",
+            )
+        return result
+
+    def _stream_all_for_verify(self) -> Iterator[Record]:
+        return (
+            record_from_row(row)
+            for row in self._stream(f"SELECT {COLUMNS} FROM consent_log ORDER BY seq", {})
+        )
+
+    def purge(self, older_than: str, progress: Callable[[int], object] | None = None) -> int:
+        """Delete whole records created before `older_than`, oldest first, in short batches.
+
+        The chain anchor moves to the last deleted record before it is deleted, so what remains
+        still verifies. A broken chain is never purged: that would destroy the evidence.
+        """
+        result = self.verify()
+        if not result.ok:
+            raise StoreUnavailable(f"refusing to purge a broken chain (seq {result.first_broken})")
+        with self._read() as connection:
+            row = connection.execute(
+                self._sql("SELECT MAX(seq) AS seq FROM consent_log WHERE created_at < {cutoff}"),
+                {"cutoff": older_than},
+            ).fetchone()
+        cut = row["seq"] if row and row["seq"] is not None else 0
+        deleted = 0
+        while True:
+            with self._write() as connection:
+                anchor_seq, _ = self._anchor(connection)
+                if anchor_seq >= cut:
+                    break
+                target = min(cut, anchor_seq + PURGE_BATCH)
+                last = connection.execute(
+                    self._sql("SELECT hash FROM consent_log WHERE seq = {seq}"), {"seq": target}
+                ).fetchone()
+                connection.execute(
+                    self._sql(
+                        "INSERT INTO chain_anchor (id, seq, hash, updated_at) "
+                        "VALUES (1, {seq}, {hash}, {now}) ON CONFLICT (id) DO UPDATE SET "
+                        "seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at"
+                    ),
+                    {"seq": target, "hash": last["hash"], "now": utc_now()},
+                )
+                deleted += connection.execute(
+                    self._sql("DELETE FROM consent_log WHERE seq <= {seq}"), {"seq": target}
+                ).rowcount
+            if progress:
+                progress(deleted)
+        return deleted
+
+    def ready(self) -> bool:
+        try:
+            with self._write() as connection:
+                self._head(connection)
+        except StoreUnavailable:
+            return False
+        return True
+
+
+class _Placeholders(dict):
+    def __init__(self, spell: Callable[[str], str]) -> None:
+        super().__init__()
+        self.spell = spell
+
+    def __missing__(self, key: str) -> str:
+        return self.spell(key)
