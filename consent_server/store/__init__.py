@@ -13,4 +13,8 @@ def open_store(url: str, timeout: float = 5.0) -> ConsentStore:
         from .sqlite import SQLiteStore
 
         return SQLiteStore(url.removeprefix("sqlite:///"), timeout=timeout)
+    if url.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresStore
+
+        return PostgresStore(url, timeout=timeout)
     raise ValueError(f"unsupported database URL: {url.split('://', 1)[0]}://")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from consent_server.records import Record, seal_personal_fields
-from consent_server.store.sqlite import SQLiteStore
+from consent_server.store import ConsentStore
 
 FIELDS_TO_TAMPER = {
     "consent_id": "'someone-else'",
@@ -19,7 +18,7 @@ FIELDS_TO_TAMPER = {
     "policy_version": "'v0'",
     "language": "'de'",
     "page_url": "'https://evil.example/'",
-    "gpc": "1 - gpc",
+    "gpc": "NOT gpc",
     "ip": "'198.51.100.0/24'",
     "user_agent": "'Forged/1.0'",
     "origin": "'https://evil.example'",
@@ -49,19 +48,11 @@ def make_record(index: int) -> Record:
 
 
 @pytest.fixture
-def store(db_path) -> SQLiteStore:
-    store = SQLiteStore(str(db_path), timeout=0.2)
+def store(backend) -> ConsentStore:
+    store = backend.open()
     for index in range(6):
         store.append(make_record(index))
     return store
-
-
-def tamper(db_path, sql: str) -> None:
-    """What an attacker with file access does: drop the guards, then change the rows."""
-    with sqlite3.connect(db_path) as connection:
-        connection.execute("DROP TRIGGER consent_log_append_only")
-        connection.execute("DROP TRIGGER consent_log_delete_only_purged")
-        connection.executescript(sql)
 
 
 def test_intact_chain_verifies(store):
@@ -70,27 +61,33 @@ def test_intact_chain_verifies(store):
 
 
 @pytest.mark.parametrize("field", FIELDS_TO_TAMPER)
-def test_every_field_change_is_found(store, db_path, field):
-    tamper(db_path, f"UPDATE consent_log SET {field} = {FIELDS_TO_TAMPER[field]} WHERE seq = 4")
+def test_every_field_change_is_found(store, backend, field):
+    backend.tamper(f"UPDATE consent_log SET {field} = {FIELDS_TO_TAMPER[field]} WHERE seq = 4")
     result = store.verify()
     assert result.ok is False
     assert result.first_broken == 4
     assert result.checked == 3
 
 
-def test_deleted_record_is_found(store, db_path):
-    tamper(db_path, "DELETE FROM consent_log WHERE seq = 3")
+def test_deleted_record_is_found(store, backend):
+    backend.tamper("DELETE FROM consent_log WHERE seq = 3")
     assert store.verify().first_broken == 4
 
 
-def test_deleted_first_record_is_found(store, db_path):
-    tamper(db_path, "DELETE FROM consent_log WHERE seq = 1")
+def test_deleted_first_record_is_found(store, backend):
+    backend.tamper("DELETE FROM consent_log WHERE seq = 1")
     assert store.verify().first_broken == 2
 
 
-def test_reordered_records_are_found(store, db_path):
-    tamper(
-        db_path,
+def test_deleted_last_record_is_found(store, backend):
+    backend.tamper("DELETE FROM consent_log WHERE seq = 6")
+    result = store.verify()
+    assert (result.ok, result.first_broken) == (False, 6)
+    assert "recorded head" in result.reason
+
+
+def test_reordered_records_are_found(store, backend):
+    backend.tamper(
         "UPDATE consent_log SET seq = -1 WHERE seq = 2;"
         "UPDATE consent_log SET seq = 2 WHERE seq = 5;"
         "UPDATE consent_log SET seq = 5 WHERE seq = -1;",
@@ -98,18 +95,20 @@ def test_reordered_records_are_found(store, db_path):
     assert store.verify().first_broken == 2
 
 
-def test_faking_an_erasure_to_hide_a_change_is_found(store, db_path):
-    tamper(db_path, "UPDATE consent_log SET personal_salt = '', ip = '1.2.3.0/24' WHERE seq = 2")
+def test_faking_an_erasure_to_hide_a_change_is_found(store, backend):
+    backend.tamper("UPDATE consent_log SET personal_salt = '', ip = '1.2.3.0/24' WHERE seq = 2")
     result = store.verify()
     assert result.first_broken == 2 and "without their salt" in result.reason
 
 
-def test_guards_refuse_updates_and_deletes(store, db_path):
-    with sqlite3.connect(db_path) as connection:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            connection.execute("UPDATE consent_log SET method = 'accept_all' WHERE seq = 1")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            connection.execute("DELETE FROM consent_log WHERE seq = 1")
+def test_guards_refuse_updates_and_deletes(store, backend):
+    for sql in (
+        "UPDATE consent_log SET method = 'accept_all' WHERE seq = 1",
+        "DELETE FROM consent_log WHERE seq = 1",
+    ):
+        with pytest.raises(Exception, match="append-only"):
+            backend.raw_sql(sql)
+    backend.raw_sql("UPDATE consent_log SET ip = '' WHERE seq = 1")
 
 
 def test_erasure_keeps_chain_verifiable(store):
@@ -131,8 +130,8 @@ def test_purge_deletes_old_records_and_the_chain_goes_on(store):
     assert (result.ok, result.checked) == (True, 1)
 
 
-def test_purge_keeps_newer_records(db_path):
-    store = SQLiteStore(str(db_path))
+def test_purge_keeps_newer_records(backend):
+    store = backend.open()
     for index in range(3):
         store.append(make_record(index))
     cutoff = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -143,21 +142,21 @@ def test_purge_keeps_newer_records(db_path):
     assert store.verify().ok is True
 
 
-def test_removing_records_past_the_purge_anchor_is_found(db_path):
-    store = SQLiteStore(str(db_path))
+def test_removing_records_past_the_purge_anchor_is_found(backend):
+    store = backend.open()
     for index in range(4):
         store.append(make_record(index))
     cutoff = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     for index in range(4, 7):
         store.append(make_record(index))
     store.purge(cutoff)
-    tamper(db_path, "DELETE FROM consent_log WHERE seq = 5")
+    backend.tamper("DELETE FROM consent_log WHERE seq = 5")
     assert store.verify().first_broken == 6
 
 
-def test_purge_refuses_a_broken_chain(store, db_path):
+def test_purge_refuses_a_broken_chain(store, backend):
     from consent_server.store import StoreUnavailable
 
-    tamper(db_path, "UPDATE consent_log SET method = 'accept_all' WHERE seq = 2")
+    backend.tamper("UPDATE consent_log SET method = 'accept_all' WHERE seq = 2")
     with pytest.raises(StoreUnavailable, match="broken chain"):
         store.purge("2999-01-01T00:00:00.000000Z")

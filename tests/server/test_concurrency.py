@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from consent_server.store import open_store
 from consent_server.store.sqlite import SQLiteStore
 
 from .helpers import SECRET, VALID_BODY
@@ -25,19 +26,22 @@ WRITERS = 4
 APPENDS_PER_WRITER = 50
 
 
-def append_many(path: str, count: int) -> list[int]:
-    store = SQLiteStore(path, timeout=30)
-    return [store.append(make_record(index)).seq for index in range(count)]
+def append_many(url: str, count: int) -> list[int]:
+    store = open_store(url, timeout=30)
+    try:
+        return [store.append(make_record(index)).seq for index in range(count)]
+    finally:
+        store.close()
 
 
-def test_processes_appending_at_once_keep_one_chain(db_path):
-    SQLiteStore(str(db_path)).ready()
+def test_processes_appending_at_once_keep_one_chain(backend):
+    assert backend.open().ready()
     context = multiprocessing.get_context("spawn")
     with context.Pool(WRITERS) as pool:
-        results = pool.starmap(append_many, [(str(db_path), APPENDS_PER_WRITER)] * WRITERS)
+        results = pool.starmap(append_many, [(backend.url, APPENDS_PER_WRITER)] * WRITERS)
     seqs = sorted(seq for result in results for seq in result)
     assert seqs == list(range(1, WRITERS * APPENDS_PER_WRITER + 1))
-    result = SQLiteStore(str(db_path)).verify()
+    result = backend.open().verify()
     assert (result.ok, result.checked) == (True, WRITERS * APPENDS_PER_WRITER)
 
 

@@ -1,0 +1,123 @@
+"""The PostgreSQL backend, for several server instances on one database.
+
+Appends lock the single `chain_head` row (`SELECT ... FOR UPDATE`): the critical section is one
+row read, one insert and one row update, and every instance extends the same chain. Connections
+come from a psycopg pool created per process; when the database goes away requests get 503 and the
+pool reconnects by itself once it is back. Schema creation takes a transaction-level advisory lock,
+so instances starting together do not race.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from typing import Any
+
+from .base import StoreUnavailable
+from .sql import SQLStore
+
+SCHEMA_LOCK_ID = 0x636F6E73656E74  # "consent"
+FETCH_BATCH = 2000
+
+try:
+    import psycopg
+    from psycopg.rows import dict_row
+    from psycopg_pool import ConnectionPool, PoolTimeout
+except ImportError:  # pragma: no cover - depends on the installed extras
+    psycopg = None
+
+
+class PostgresStore(SQLStore):
+    """Consent log in PostgreSQL through a per-process connection pool."""
+
+    head_lock_suffix = " FOR UPDATE"
+
+    def __init__(self, url: str, timeout: float = 5.0, pool_size: int = 4) -> None:
+        if psycopg is None:
+            raise StoreUnavailable(
+                "PostgreSQL support is not installed: pip install 'mkdocs-consent[postgres]'"
+            )
+        self.url = url
+        self.timeout = timeout
+        self.pool_size = pool_size
+        self._pool: ConnectionPool | None = None
+        self._pool_pid = 0
+        self._lock = threading.Lock()
+        self._schema_ready = False
+
+    def placeholder(self, name: str) -> str:
+        return f"%({name})s"
+
+    def _get_pool(self) -> ConnectionPool:
+        """The process's pool; a forked worker builds its own instead of sharing sockets."""
+        with self._lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                self._pool = ConnectionPool(
+                    self.url,
+                    min_size=1,
+                    max_size=self.pool_size,
+                    timeout=self.timeout,
+                    kwargs={
+                        "row_factory": dict_row,
+                        "connect_timeout": max(1, int(self.timeout)),
+                    },
+                    reconnect_timeout=0,
+                    open=False,
+                    check=ConnectionPool.check_connection,
+                )
+                self._pool.open(wait=False)
+                self._pool_pid = os.getpid()
+            return self._pool
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except PoolTimeout as error:
+            raise StoreUnavailable("consent log unavailable: no database connection") from error
+        except psycopg.OperationalError as error:
+            raise StoreUnavailable(f"consent log unavailable: {error}") from error
+        except psycopg.DatabaseError as error:
+            raise StoreUnavailable(f"consent log error: {error}") from error
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        with self._guard(), self._get_pool().connection() as connection:
+            if not self._schema_ready:
+                self._create_schema(connection)
+            with connection.transaction():
+                yield connection
+
+    def _create_schema(self, connection: Any) -> None:
+        schema = resources.files(__package__).joinpath("schema_postgres.sql").read_text()
+        with connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_ID,))
+            connection.execute(schema)
+        self._schema_ready = True
+
+    def _write(self) -> Any:
+        return self._transaction()
+
+    def _read(self) -> Any:
+        return self._transaction()
+
+    def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[Any]:
+        """A server-side cursor, so a million-row export never sits in memory."""
+        with (
+            self._transaction() as connection,
+            self._guard(),
+            connection.cursor(name="consent_stream") as cursor,
+        ):
+            cursor.itersize = FETCH_BATCH
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(FETCH_BATCH):
+                yield from rows
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None and self._pool_pid == os.getpid():
+                self._pool.close()
+            self._pool = None
