@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import ConfigError, load_settings
 from .context import Services
+from .limits import init_rate_limits
 from .manifest import ManifestSource
 from .store import open_store
 from .tokens import TokenSigner
@@ -49,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ip_key=hmac.new(settings["SECRET_KEYS"][0].encode(), b"ip", hashlib.sha256).digest(),
     )
     _register_blueprints(app, settings)
+    init_rate_limits(app, settings)
     if settings["PROXY_HOPS"]:
         hops = settings["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

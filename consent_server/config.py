@@ -37,10 +37,14 @@ DEFAULTS: dict[str, Any] = {
     "SITE_DIR": None,
     "DEMO": False,
     "MAX_CONTENT_LENGTH": 16 * 1024,
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_VISITOR": "120 per minute",
+    "RATELIMIT_ADMIN": "60 per minute",
+    "RATELIMIT_STORAGE_URL": "memory://",
 }
 
 LIST_SETTINGS = ("SECRET_KEYS", "ALLOWED_ORIGINS", "ADMIN_TOKENS")
-BOOL_SETTINGS = ("COOKIE_SECURE", "DEMO")
+BOOL_SETTINGS = ("COOKIE_SECURE", "DEMO", "RATELIMIT_ENABLED")
 INT_SETTINGS = ("MAX_AGE_DAYS", "RETENTION_DAYS", "PROXY_HOPS", "MAX_CONTENT_LENGTH")
 
 
@@ -157,6 +161,15 @@ def validate(settings: dict[str, Any]) -> dict[str, Any]:
                 "CONSENT_ADMIN_TOKENS: each entry must be sha256:<64 hex digits> "
                 "(run `consent-server new-admin-token`)"
             )
+    from .limits import check_limit
+
+    for name in ("RATELIMIT_VISITOR", "RATELIMIT_ADMIN"):
+        settings[name] = check_limit(name, str(settings[name]))
+    if not re.match(
+        r"^(memory|redis|rediss|redis\+sentinel|memcached)://",
+        str(settings["RATELIMIT_STORAGE_URL"]),
+    ):
+        raise ConfigError("CONSENT_RATELIMIT_STORAGE_URL: expected memory:// or redis://host:port")
     url = settings["DATABASE_URL"]
     if url is not None and not re.match(r"^(sqlite:///|postgres(ql)?://)", str(url)):
         raise ConfigError("CONSENT_DATABASE_URL: expected sqlite:///PATH or postgresql://...")

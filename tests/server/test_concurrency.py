@@ -84,6 +84,7 @@ def test_gunicorn_workers_under_concurrent_load_keep_one_chain(tmp_path: Path):
         "CONSENT_SECRET_KEYS": SECRET,
         "CONSENT_DATABASE_URL": f"sqlite:///{database}",
         "CONSENT_COOKIE_SECURE": "false",
+        "CONSENT_RATELIMIT_ENABLED": "false",
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "3", "-b", f"127.0.0.1:{port}", "consent_server:create_app()"],
