@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from .context import services
 from .errors import ApiError
 from .records import POLICY_VERSION, Record, parse_timestamp
-from .store import RecordFilter
+from .store import ConsentStore, RecordFilter
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 
@@ -109,6 +109,22 @@ def jsonl_lines(records: Iterable[Record]) -> Iterator[str]:
         yield json.dumps(record.public(), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def with_policies(records: Iterable[Record], store: ConsentStore) -> Iterator[Record]:
+    """Attach to each record the archived manifest of its policy version (looked up once each)."""
+    cache: dict[str, dict] = {}
+    for record in records:
+        version = record.policy_version
+        if version not in cache:
+            found = store.policy(version) if version else None
+            cache[version] = (
+                json.loads(found["manifest"])
+                if found
+                else {"policy_version": version, "archived": False}
+            )
+        record.policy = cache[version]
+        yield record
+
+
 EXPORTERS = {
     "csv": (csv_lines, "text/csv; charset=utf-8"),
     "jsonl": (jsonl_lines, "application/x-ndjson; charset=utf-8"),
@@ -129,6 +145,10 @@ def export_consents() -> Response:
     record_filter = record_filter_from_args()
     lines, mimetype = EXPORTERS[export_format]
     records = primed(services().store.records(record_filter))
+    if request.args.get("with_policy") in ("1", "true"):
+        if export_format != "jsonl":
+            raise ApiError(400, "invalid_format", "with_policy needs format=jsonl")
+        records = with_policies(records, services().store)
     response = Response(lines(records), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="consents.{export_format}"'
     return response
@@ -137,3 +157,31 @@ def export_consents() -> Response:
 @bp.get("/verify")
 def verify_log() -> Response:
     return jsonify(services().store.verify().as_dict())
+
+
+@bp.get("/stats")
+def stats() -> Response:
+    bucket = request.args.get("bucket", "day")
+    if bucket not in ("day", "week"):
+        raise ApiError(400, "invalid_filter", "bucket must be day or week")
+    record_filter = record_filter_from_args()
+    body = services().store.stats(record_filter, bucket)
+    return jsonify({"since": record_filter.since, "until": record_filter.until, **body})
+
+
+@bp.get("/policies")
+def policies() -> Response:
+    services().categories()
+    return jsonify(policies=services().store.policies())
+
+
+@bp.get("/policies/<version>")
+def policy(version: str) -> Response:
+    found = services().store.policy(version) if POLICY_VERSION.fullmatch(version) else None
+    if found is None:
+        raise ApiError(404, "unknown_policy_version", "this policy version was never archived")
+    return jsonify(
+        policy_version=found["policy_version"],
+        first_seen=found["first_seen"],
+        manifest=json.loads(found["manifest"]),
+    )

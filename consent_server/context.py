@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 from flask import current_app
 
-from .manifest import ManifestSource
-from .store import ConsentStore
+from .manifest import Manifest, ManifestSource
+from .store import ConsentStore, StoreUnavailable
 from .tokens import TokenSigner
 
 DEFAULT_REQUIRED = frozenset({"necessary"})
@@ -19,13 +20,26 @@ class Services:
     signer: TokenSigner
     manifest: ManifestSource
     ip_key: bytes
+    archived: set[str] = field(default_factory=set)
 
     def categories(self) -> tuple[frozenset[str] | None, frozenset[str]]:
         """Known category ids (None: any well-formed id) and the ones that are always granted."""
         manifest = self.manifest.current()
         if manifest is None:
             return None, DEFAULT_REQUIRED
+        self.archive(manifest)
         return manifest.categories, manifest.required
+
+    def archive(self, manifest: Manifest) -> None:
+        """Keep the exact text behind each policy version the server has seen, once."""
+        if manifest.policy_version in self.archived or not manifest.policy_version:
+            return
+        text = json.dumps(manifest.raw, sort_keys=True, ensure_ascii=False)
+        try:
+            self.store.archive_policy(manifest.policy_version, text)
+        except StoreUnavailable:
+            return
+        self.archived.add(manifest.policy_version)
 
 
 def services() -> Services:

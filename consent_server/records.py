@@ -14,7 +14,7 @@ import json
 import re
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -75,12 +75,15 @@ class Record:
     seq: int = 0
     prev_hash: str = ""
     hash: str = ""
+    policy: dict | None = field(default=None, compare=False)
 
     def public(self) -> dict[str, Any]:
         """The record as shown to admins and to the visitor it belongs to (no salt)."""
         data = asdict(self)
         salt = data.pop("personal_salt")
         data["erased"] = bool(self.personal_digest) and not salt
+        if data["policy"] is None:
+            del data["policy"]
         return data
 
 

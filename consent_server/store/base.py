@@ -92,6 +92,30 @@ class ConsentStore(ABC):
         """Delete the oldest records created before the timestamp; keep the chain verifiable."""
 
     @abstractmethod
+    def stats(self, record_filter: RecordFilter, bucket: str = "day") -> dict:
+        """Decisions per day or week, acceptance per category and policy version, GPC share."""
+
+    @abstractmethod
+    def archive_policy(self, policy_version: str, manifest: str) -> bool:
+        """Keep the manifest behind a policy version; True when the version is new."""
+
+    @abstractmethod
+    def policies(self) -> list[dict[str, str]]:
+        """Every archived policy version with the time it was first seen."""
+
+    @abstractmethod
+    def policy(self, policy_version: str) -> dict[str, str] | None:
+        """One archived version with its manifest (JSON text)."""
+
+    @abstractmethod
+    def head(self) -> tuple[int, str]:
+        """The chain head: seq and hash of the newest record."""
+
+    @abstractmethod
+    def hash_at(self, seq: int) -> str | None:
+        """The hash of one record, for checking a checkpoint."""
+
+    @abstractmethod
     def ready(self) -> bool:
         """True when a write would succeed now."""
 

@@ -58,3 +58,8 @@ BEGIN
 END $$ LANGUAGE plpgsql;
 CREATE OR REPLACE TRIGGER consent_log_delete_only_purged
 BEFORE DELETE ON consent_log FOR EACH ROW EXECUTE FUNCTION consent_log_refuse_delete();
+CREATE TABLE IF NOT EXISTS policy_archive (
+    policy_version TEXT PRIMARY KEY,
+    first_seen TEXT NOT NULL,
+    manifest TEXT NOT NULL
+);

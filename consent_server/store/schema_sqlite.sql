@@ -43,3 +43,8 @@ CREATE TABLE IF NOT EXISTS chain_head (
     seq INTEGER NOT NULL,
     hash TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS policy_archive (
+    policy_version TEXT PRIMARY KEY,
+    first_seen TEXT NOT NULL,
+    manifest TEXT NOT NULL
+);

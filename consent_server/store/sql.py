@@ -26,6 +26,7 @@ from .base import (
     filter_clause,
     utc_now,
 )
+from .stats import compute_stats
 
 PURGE_BATCH = 5000
 
@@ -48,6 +49,14 @@ class SQLStore(ConsentStore):
         """A connection inside a read transaction (one consistent snapshot)."""
 
     @abstractmethod
+    def bucket_sql(self, bucket: str) -> str:
+        """SQL for the day (YYYY-MM-DD) or week (its Monday) of `created_at`."""
+
+    @abstractmethod
+    def unnest_sql(self, column: str) -> tuple[str, str]:
+        """A FROM clause with one row per category id in a JSON array column, and that id."""
+
+    @abstractmethod
     def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[Any]:
         """Rows of a large query, fetched in batches from one snapshot."""
 
@@ -59,6 +68,11 @@ class SQLStore(ConsentStore):
         row = connection.execute(
             "SELECT seq, hash FROM chain_head WHERE id = 1" + self.head_lock_suffix
         ).fetchone()
+        return (row["seq"], row["hash"]) if row else (0, GENESIS_HASH)
+
+    @staticmethod
+    def _head_unlocked(connection: Any) -> tuple[int, str]:
+        row = connection.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
         return (row["seq"], row["hash"]) if row else (0, GENESIS_HASH)
 
     @staticmethod
@@ -202,6 +216,52 @@ class SQLStore(ConsentStore):
             if progress:
                 progress(deleted)
         return deleted
+
+    def stats(self, record_filter: RecordFilter, bucket: str = "day") -> dict[str, Any]:
+        return compute_stats(self, record_filter, bucket)
+
+    def archive_policy(self, policy_version: str, manifest: str) -> bool:
+        with self._write() as connection:
+            inserted = connection.execute(
+                self._sql(
+                    "INSERT INTO policy_archive (policy_version, first_seen, manifest) "
+                    "VALUES ({version}, {now}, {manifest}) ON CONFLICT (policy_version) DO NOTHING"
+                ),
+                {"version": policy_version, "now": utc_now(), "manifest": manifest},
+            ).rowcount
+        return inserted == 1
+
+    def policies(self) -> list[dict[str, str]]:
+        with self._read() as connection:
+            rows = connection.execute(
+                "SELECT policy_version, first_seen FROM policy_archive ORDER BY first_seen"
+            ).fetchall()
+        return [dict(row) for row in rows]
+
+    def policy(self, policy_version: str) -> dict[str, str] | None:
+        with self._read() as connection:
+            row = connection.execute(
+                self._sql(
+                    "SELECT policy_version, first_seen, manifest FROM policy_archive WHERE policy_version = {v}"
+                ),
+                {"v": policy_version},
+            ).fetchone()
+        return dict(row) if row else None
+
+    def head(self) -> tuple[int, str]:
+        with self._read() as connection:
+            return self._head_unlocked(connection)
+
+    def hash_at(self, seq: int) -> str | None:
+        """The hash of record `seq`, or of the purge anchor when that is `seq`."""
+        with self._read() as connection:
+            row = connection.execute(
+                self._sql("SELECT hash FROM consent_log WHERE seq = {seq}"), {"seq": seq}
+            ).fetchone()
+            if row:
+                return row["hash"]
+            anchor_seq, anchor_hash = self._anchor(connection)
+        return anchor_hash if anchor_seq == seq else None
 
     def ready(self) -> bool:
         try:

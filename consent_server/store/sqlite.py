@@ -33,6 +33,14 @@ class SQLiteStore(SQLStore):
     def placeholder(self, name: str) -> str:
         return ":" + name
 
+    def bucket_sql(self, bucket: str) -> str:
+        if bucket == "week":
+            return "date(substr(created_at, 1, 10), 'weekday 0', '-6 days')"
+        return "substr(created_at, 1, 10)"
+
+    def unnest_sql(self, column: str) -> tuple[str, str]:
+        return f"consent_log, json_each(consent_log.{column}) AS items", "items.value"
+
     def _open(self) -> sqlite3.Connection:
         os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         connection = sqlite3.connect(

@@ -1,0 +1,133 @@
+"""Admin statistics and the archive of policy texts behind each version."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from consent_server.store import RecordFilter
+
+from .helpers import VALID_BODY, assert_json_error, post_consent
+
+
+@pytest.fixture
+def manifest_app(make_app, manifest_path):
+    return make_app(MANIFEST=str(manifest_path))
+
+
+def decide(client, method: str, analytics: bool, marketing: bool, version: str = "abc123", **kw):
+    body = {
+        **VALID_BODY,
+        "method": method,
+        "policy_version": version,
+        "choices": {"analytics": analytics, "marketing": marketing},
+    }
+    assert post_consent(client, body, **kw).status_code == 201
+
+
+def test_stats_count_methods_categories_versions_and_gpc(manifest_app, admin_headers):
+    app = manifest_app
+    decide(app.test_client(), "accept_all", True, True)
+    decide(app.test_client(), "reject_all", False, False, headers={"Sec-GPC": "1"})
+    decide(app.test_client(), "custom", True, False)
+    decide(app.test_client(), "custom", True, False, version="unseen1")
+    body = app.test_client().get("/api/v1/admin/stats", headers=admin_headers).get_json()
+    assert body["total"] == 4
+    assert body["gpc"] == {"decisions": 1, "share": 0.25}
+    [day] = body["decisions"]
+    assert (day["accept_all"], day["reject_all"], day["custom"], day["total"]) == (1, 1, 2, 4)
+    rates = {entry["category"]: entry for entry in body["categories"]}
+    assert (rates["analytics"]["granted"], rates["analytics"]["denied"]) == (3, 1)
+    assert rates["analytics"]["acceptance_rate"] == 0.75
+    assert rates["marketing"]["acceptance_rate"] == 0.25
+    versions = {entry["policy_version"]: entry for entry in body["policy_versions"]}
+    assert versions["abc123"]["known"] is True and versions["unseen1"]["known"] is False
+    assert versions["abc123"]["decisions"] == 3
+
+
+def test_withdrawals_do_not_count_as_refusals(app, admin_headers):
+    client = app.test_client()
+    decide(client, "accept_all", True, True)
+    client.delete("/api/v1/consent")
+    body = app.test_client().get("/api/v1/admin/stats", headers=admin_headers).get_json()
+    assert body["decisions"][0]["withdraw"] == 1
+    rates = {entry["category"]: entry["acceptance_rate"] for entry in body["categories"]}
+    assert rates["analytics"] == 1.0
+
+
+def test_stats_buckets_by_week_and_filters_by_date(backend, monkeypatch):
+    from consent_server.records import Record, seal_personal_fields
+    from consent_server.store import sql
+
+    store = backend.open()
+    for moment in (
+        "2026-11-02T10:00:00.000000Z",
+        "2026-11-08T23:00:00.000000Z",
+        "2026-11-09T01:00:00.000000Z",
+    ):
+        monkeypatch.setattr(sql, "utc_now", lambda moment=moment: moment)
+        record = Record("v", "", "custom", ["analytics"], ["marketing"], "v1")
+        seal_personal_fields(record)
+        store.append(record)
+    weeks = store.stats(RecordFilter(), "week")["decisions"]
+    assert [(w["bucket"], w["total"]) for w in weeks] == [("2026-11-02", 2), ("2026-11-09", 1)]
+    days = store.stats(RecordFilter(since="2026-11-08T00:00:00.000000Z"), "day")["decisions"]
+    assert [d["bucket"] for d in days] == ["2026-11-08", "2026-11-09"]
+    assert store.verify().ok
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"since": "2026-12-01", "until": "2026-11-01"}, {"since": "soon"}, {"bucket": "month"}],
+)
+def test_bad_stats_parameters_are_400(client, admin_headers, params):
+    response = client.get("/api/v1/admin/stats", headers=admin_headers, query_string=params)
+    assert_json_error(response, 400, "invalid_filter")
+
+
+def test_stats_need_an_admin_token(client):
+    assert_json_error(client.get("/api/v1/admin/stats"), 401, "unauthorized")
+
+
+def test_policy_versions_are_archived_with_their_text(
+    make_app, manifest_path, admin_headers, monkeypatch
+):
+    from consent_server import manifest as manifest_module
+
+    monkeypatch.setattr(manifest_module, "RECHECK_SECONDS", 0)
+    app = make_app(MANIFEST=str(manifest_path))
+    client = app.test_client()
+    listed = client.get("/api/v1/admin/policies", headers=admin_headers).get_json()["policies"]
+    assert [entry["policy_version"] for entry in listed] == ["abc123"]
+    data = json.loads(manifest_path.read_text())
+    data["policy_version"] = "def456"
+    data["categories"][1]["title"] = "Audience measurement"
+    manifest_path.write_text(json.dumps(data))
+    decide(client, "custom", True, False, version="def456")
+    listed = client.get("/api/v1/admin/policies", headers=admin_headers).get_json()["policies"]
+    assert [entry["policy_version"] for entry in listed] == ["abc123", "def456"]
+    old = client.get("/api/v1/admin/policies/abc123", headers=admin_headers).get_json()
+    new = client.get("/api/v1/admin/policies/def456", headers=admin_headers).get_json()
+    assert old["manifest"]["categories"][1]["title"] == "Analytics"
+    assert new["manifest"]["categories"][1]["title"] == "Audience measurement"
+    assert_json_error(client.get("/api/v1/admin/policies/nope", headers=admin_headers), 404)
+
+
+def test_export_joins_each_record_to_its_policy_text(manifest_app, admin_headers):
+    client = manifest_app.test_client()
+    decide(client, "custom", True, False)
+    decide(client, "custom", True, False, version="unseen1")
+    response = client.get(
+        "/api/v1/admin/consents", headers=admin_headers, query_string={"with_policy": "1"}
+    )
+    first, second = (json.loads(line) for line in response.get_data(as_text=True).splitlines())
+    assert first["policy"]["policy_version"] == "abc123"
+    assert first["policy"]["categories"][1]["id"] == "analytics"
+    assert second["policy"] == {"policy_version": "unseen1", "archived": False}
+    csv_join = client.get(
+        "/api/v1/admin/consents",
+        headers=admin_headers,
+        query_string={"with_policy": "1", "format": "csv"},
+    )
+    assert_json_error(csv_join, 400, "invalid_format")
