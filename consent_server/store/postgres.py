@@ -53,14 +53,8 @@ class PostgresStore(SQLStore):
 
     def bucket_sql(self, bucket: str) -> str:
         if bucket == "week":
-            return "to_char(date_trunc('week', substr(created_at, 1, 10)::date), 'YYYY-MM-DD')"
-        return "substr(created_at, 1, 10)"
-
-    def unnest_sql(self, column: str) -> tuple[str, str]:
-        return (
-            f"consent_log CROSS JOIN LATERAL json_array_elements_text(consent_log.{column}::json) AS items(item)",
-            "items.item",
-        )
+            return "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')"
+        return "day"
 
     def _get_pool(self) -> ConnectionPool:
         """The process's pool; a forked worker builds its own instead of sharing sockets."""

@@ -26,7 +26,7 @@ from .base import (
     filter_clause,
     utc_now,
 )
-from .stats import compute_stats
+from .stats import ROLLUP_UPSERT, compute_stats
 
 PURGE_BATCH = 5000
 
@@ -50,11 +50,7 @@ class SQLStore(ConsentStore):
 
     @abstractmethod
     def bucket_sql(self, bucket: str) -> str:
-        """SQL for the day (YYYY-MM-DD) or week (its Monday) of `created_at`."""
-
-    @abstractmethod
-    def unnest_sql(self, column: str) -> tuple[str, str]:
-        """A FROM clause with one row per category id in a JSON array column, and that id."""
+        """SQL for the day (YYYY-MM-DD) or the week (its Monday) of a `day` column."""
 
     @abstractmethod
     def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[Any]:
@@ -91,6 +87,17 @@ class SQLStore(ConsentStore):
         placeholders = ", ".join("{" + name + "}" for name in COLUMN_NAMES)
         connection.execute(
             self._sql(f"INSERT INTO consent_log ({COLUMNS}) VALUES ({placeholders})"), values
+        )
+        connection.execute(
+            self._sql(ROLLUP_UPSERT),
+            {
+                "day": record.created_at[:10],
+                "policy_version": record.policy_version,
+                "method": record.method,
+                "gpc": int(record.gpc),
+                "granted": values["granted"],
+                "denied": values["denied"],
+            },
         )
         connection.execute(
             self._sql(
@@ -210,6 +217,7 @@ class SQLStore(ConsentStore):
                     ),
                     {"seq": target, "hash": last["hash"], "now": utc_now()},
                 )
+                self._subtract_from_rollup(connection, target)
                 deleted += connection.execute(
                     self._sql("DELETE FROM consent_log WHERE seq <= {seq}"), {"seq": target}
                 ).rowcount
@@ -262,6 +270,27 @@ class SQLStore(ConsentStore):
                 return row["hash"]
             anchor_seq, anchor_hash = self._anchor(connection)
         return anchor_hash if anchor_seq == seq else None
+
+    def _subtract_from_rollup(self, connection: Any, up_to_seq: int) -> None:
+        """Purged records leave the statistics too."""
+        groups = connection.execute(
+            self._sql(
+                "SELECT substr(created_at, 1, 10) AS day, policy_version, method, "
+                "CASE WHEN gpc THEN 1 ELSE 0 END AS gpc, granted, denied, COUNT(*) AS n "
+                "FROM consent_log WHERE seq <= {seq} GROUP BY 1, 2, 3, 4, 5, 6"
+            ),
+            {"seq": up_to_seq},
+        ).fetchall()
+        for group in groups:
+            connection.execute(
+                self._sql(
+                    "UPDATE consent_rollup SET n = n - {n} WHERE day = {day} AND "
+                    "policy_version = {policy_version} AND method = {method} AND gpc = {gpc} "
+                    "AND granted = {granted} AND denied = {denied}"
+                ),
+                dict(group),
+            )
+        connection.execute("DELETE FROM consent_rollup WHERE n <= 0")
 
     def ready(self) -> bool:
         try:

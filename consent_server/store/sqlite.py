@@ -34,12 +34,7 @@ class SQLiteStore(SQLStore):
         return ":" + name
 
     def bucket_sql(self, bucket: str) -> str:
-        if bucket == "week":
-            return "date(substr(created_at, 1, 10), 'weekday 0', '-6 days')"
-        return "substr(created_at, 1, 10)"
-
-    def unnest_sql(self, column: str) -> tuple[str, str]:
-        return f"consent_log, json_each(consent_log.{column}) AS items", "items.value"
+        return "date(day, 'weekday 0', '-6 days')" if bucket == "week" else "day"
 
     def _open(self) -> sqlite3.Connection:
         os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)

@@ -1,78 +1,136 @@
-"""Consent statistics, computed by the database with GROUP BY rather than row by row in Python."""
+"""Consent statistics, computed by the database.
+
+Every append also adds one to a row of `consent_rollup` (day, policy version, method, GPC, granted,
+denied) in the same transaction, so statistics over whole days read a few thousand rollup rows
+instead of millions of records. A range that starts or ends inside a day is computed from the log
+itself with the same queries, joined to the rollup of the whole days in between.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import date, timedelta
 from typing import Any
 
-from .base import RecordFilter, filter_clause
+from .base import RecordFilter
 
 DECISION_METHODS = ("accept_all", "reject_all", "custom")
 ALL_METHODS = (*DECISION_METHODS, "withdraw", "erase")
+MIDNIGHT = "T00:00:00.000000Z"
+ROLLUP_COLUMNS = "day, policy_version, method, gpc, granted, denied"
+ROLLUP_UPSERT = (
+    f"INSERT INTO consent_rollup ({ROLLUP_COLUMNS}, n) "
+    "VALUES ({day}, {policy_version}, {method}, {gpc}, {granted}, {denied}, 1) "
+    f"ON CONFLICT ({ROLLUP_COLUMNS}) DO UPDATE SET n = consent_rollup.n + 1"
+)
+
+
+def _next_midnight(moment: str) -> str:
+    day = date.fromisoformat(moment[:10]) + timedelta(days=1)
+    return day.isoformat() + MIDNIGHT
+
+
+class _SourceBuilder:
+    """Unions the rollup (whole days) with the log (the partial days at either end)."""
+
+    def __init__(self, store: Any, policy_version: str | None) -> None:
+        self.store, self.policy_version = store, policy_version
+        self.parts: list[str] = []
+        self.params: dict[str, str] = {}
+
+    def _bind(self, value: str) -> str:
+        name = f"s{len(self.params)}"
+        self.params[name] = value
+        return self.store.placeholder(name)
+
+    def _where(self, column: str, low: str | None, high: str | None) -> str:
+        clauses = []
+        if low is not None:
+            clauses.append(f"{column} >= {self._bind(low)}")
+        if high is not None:
+            clauses.append(f"{column} < {self._bind(high)}")
+        if self.policy_version is not None:
+            clauses.append(f"policy_version = {self._bind(self.policy_version)}")
+        return ("WHERE " + " AND ".join(clauses)) if clauses else ""
+
+    def rollup(self, low: str | None, high: str | None) -> None:
+        where = self._where("day", low and low[:10], high and high[:10])
+        self.parts.append(f"SELECT {ROLLUP_COLUMNS}, n FROM consent_rollup {where}")
+
+    def log(self, low: str | None, high: str | None) -> None:
+        self.parts.append(
+            "SELECT substr(created_at, 1, 10) AS day, policy_version, method, "
+            "CASE WHEN gpc THEN 1 ELSE 0 END AS gpc, granted, denied, 1 AS n "
+            f"FROM consent_log {self._where('created_at', low, high)}"
+        )
+
+
+def _source(store: Any, record_filter: RecordFilter) -> tuple[str, dict[str, str]]:
+    since, until = record_filter.since, record_filter.until
+    builder = _SourceBuilder(store, record_filter.policy_version)
+    first_full = since if since is None or since.endswith(MIDNIGHT) else _next_midnight(since)
+    last_full = until if until is None or until.endswith(MIDNIGHT) else until[:10] + MIDNIGHT
+    if first_full is not None and last_full is not None and first_full >= last_full:
+        builder.log(since, until)
+    else:
+        if since is not None and since != first_full:
+            builder.log(since, first_full)
+        builder.rollup(first_full, last_full)
+        if until is not None and until != last_full:
+            builder.log(last_full, until)
+    return f"({' UNION ALL '.join(builder.parts)}) AS src", builder.params
 
 
 def compute_stats(store: Any, record_filter: RecordFilter, bucket: str) -> dict[str, Any]:
-    """Decisions per bucket and method, per policy version, GPC share and category acceptance.
-
-    `store` is an SQLStore: it supplies the read transaction, the parameter spelling and the two
-    expressions that differ between databases (week buckets and unnesting JSON arrays).
-    """
-    where, params = filter_clause(record_filter, store.placeholder)
-    decisions_only = (
-        " AND " if where else "WHERE "
-    ) + "method IN ('accept_all', 'reject_all', 'custom')"
+    """Decisions per bucket and method, per policy version, GPC share and category acceptance."""
+    source, params = _source(store, record_filter)
     with store._read() as connection:
         per_bucket = connection.execute(
-            f"SELECT {store.bucket_sql(bucket)} AS bucket, method, COUNT(*) AS n "
-            f"FROM consent_log {where} GROUP BY 1, 2 ORDER BY 1",
+            f"SELECT {store.bucket_sql(bucket)} AS bucket, method, SUM(n) AS n "
+            f"FROM {source} GROUP BY 1, 2 ORDER BY 1",
             params,
         ).fetchall()
         per_version = connection.execute(
-            "SELECT policy_version, method, COUNT(*) AS n, "
-            "SUM(CASE WHEN gpc THEN 1 ELSE 0 END) AS gpc "
-            f"FROM consent_log {where} GROUP BY 1, 2 ORDER BY 1",
+            "SELECT policy_version, method, SUM(n) AS n, SUM(gpc * n) AS gpc "
+            f"FROM {source} GROUP BY 1, 2 ORDER BY 1",
             params,
         ).fetchall()
-        categories = {}
-        for column in ("granted", "denied"):
-            source, item = store.unnest_sql(column)
-            categories[column] = connection.execute(
-                f"SELECT policy_version, {item} AS category, COUNT(*) AS n "
-                f"FROM {source} {where}{decisions_only} GROUP BY 1, 2",
-                params,
-            ).fetchall()
+        choices = connection.execute(
+            f"SELECT policy_version, granted, denied, SUM(n) AS n FROM {source} "
+            "WHERE method IN ('accept_all', 'reject_all', 'custom') GROUP BY 1, 2, 3",
+            params,
+        ).fetchall()
         known = {
             row["policy_version"]
             for row in connection.execute("SELECT policy_version FROM policy_archive").fetchall()
         }
-    return _shape(per_bucket, per_version, categories, known, bucket)
+    return _shape(per_bucket, per_version, choices, known, bucket)
 
 
-def _shape(per_bucket, per_version, categories, known, bucket) -> dict[str, Any]:
+def _shape(per_bucket, per_version, choices, known, bucket) -> dict[str, Any]:
+    def new_version() -> dict[str, Any]:
+        return {"methods": dict.fromkeys(ALL_METHODS, 0), "gpc": 0, "categories": {}}
+
     buckets: dict[str, dict[str, int]] = {}
     for row in per_bucket:
-        counts = buckets.setdefault(row["bucket"], dict.fromkeys(ALL_METHODS, 0))
-        counts[row["method"]] = row["n"]
-    versions: dict[str, dict[str, Any]] = {}
-    total = gpc_total = 0
-    for row in per_version:
-        entry = versions.setdefault(
-            row["policy_version"],
-            {"methods": dict.fromkeys(ALL_METHODS, 0), "gpc": 0, "categories": {}},
+        buckets.setdefault(row["bucket"], dict.fromkeys(ALL_METHODS, 0))[row["method"]] = int(
+            row["n"]
         )
-        entry["methods"][row["method"]] = row["n"]
-        entry["gpc"] += row["gpc"] or 0
-        total += row["n"]
-        gpc_total += row["gpc"] or 0
+    versions: dict[str, dict[str, Any]] = {}
+    for row in per_version:
+        entry = versions.setdefault(row["policy_version"], new_version())
+        entry["methods"][row["method"]] = int(row["n"])
+        entry["gpc"] += int(row["gpc"] or 0)
     overall: dict[str, dict[str, int]] = {}
-    for column in ("granted", "denied"):
-        for row in categories[column]:
-            version_entry = versions.setdefault(
-                row["policy_version"],
-                {"methods": dict.fromkeys(ALL_METHODS, 0), "gpc": 0, "categories": {}},
-            )
-            for target in (version_entry["categories"], overall):
-                counts = target.setdefault(row["category"], {"granted": 0, "denied": 0})
-                counts[column] += row["n"]
+    for row in choices:
+        entry = versions.setdefault(row["policy_version"], new_version())
+        for column in ("granted", "denied"):
+            for category in json.loads(row[column]):
+                for target in (entry["categories"], overall):
+                    counts = target.setdefault(category, {"granted": 0, "denied": 0})
+                    counts[column] += int(row["n"])
+    total = sum(sum(entry["methods"].values()) for entry in versions.values())
+    gpc_total = sum(entry["gpc"] for entry in versions.values())
     return {
         "bucket": bucket,
         "total": total,

@@ -131,3 +131,81 @@ def test_export_joins_each_record_to_its_policy_text(manifest_app, admin_headers
         query_string={"with_policy": "1", "format": "csv"},
     )
     assert_json_error(csv_join, 400, "invalid_format")
+
+
+def brute_force_totals(records, since=None, until=None) -> dict[str, int]:
+    """The same totals counted one record at a time, to check the database's arithmetic."""
+    totals: dict[str, int] = {}
+    for record in records:
+        if (since and record.created_at < since) or (until and record.created_at >= until):
+            continue
+        totals[record.method] = totals.get(record.method, 0) + 1
+        if record.method in ("accept_all", "reject_all", "custom"):
+            for category in record.granted:
+                totals["granted:" + category] = totals.get("granted:" + category, 0) + 1
+    return totals
+
+
+def totals_from_stats(stats) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for entry in stats["policy_versions"]:
+        for method in ("accept_all", "reject_all", "custom", "withdraw", "erase"):
+            if entry[method]:
+                totals[method] = totals.get(method, 0) + entry[method]
+    for entry in stats["categories"]:
+        if entry["granted"]:
+            totals["granted:" + entry["category"]] = entry["granted"]
+    return totals
+
+
+def test_rollup_and_partial_days_agree_with_counting_records(backend, monkeypatch):
+    import random
+
+    from consent_server.records import Record, seal_personal_fields
+    from consent_server.store import sql
+
+    store = backend.open()
+    generator = random.Random(7)
+    moments = sorted(
+        f"2026-11-{generator.randint(1, 9):02d}T{generator.randint(0, 23):02d}:00:00.000000Z"
+        for _ in range(120)
+    )
+    for moment in moments:
+        monkeypatch.setattr(sql, "utc_now", lambda moment=moment: moment)
+        method = generator.choice(["accept_all", "reject_all", "custom", "withdraw"])
+        granted = {"accept_all": ["a", "m"], "custom": ["a"]}.get(method, [])
+        record = Record("x", "", method, granted, [], generator.choice(["v1", "v2"]))
+        seal_personal_fields(record)
+        store.append(record)
+    records = list(store.records())
+    for since, until in [
+        (None, None),
+        ("2026-11-03T00:00:00.000000Z", "2026-11-07T00:00:00.000000Z"),
+        ("2026-11-03T05:00:00.000000Z", "2026-11-07T17:00:00.000000Z"),
+        ("2026-11-04T05:00:00.000000Z", "2026-11-04T17:00:00.000000Z"),
+        ("2026-11-02T13:00:00.000000Z", None),
+    ]:
+        stats = store.stats(RecordFilter(since=since, until=until))
+        assert totals_from_stats(stats) == brute_force_totals(records, since, until), (since, until)
+
+
+def test_purged_records_leave_the_statistics(backend, monkeypatch):
+    from consent_server.records import Record, seal_personal_fields
+    from consent_server.store import sql
+
+    store = backend.open()
+    for moment in (
+        "2026-01-01T10:00:00.000000Z",
+        "2026-01-01T11:00:00.000000Z",
+        "2026-06-01T10:00:00.000000Z",
+    ):
+        monkeypatch.setattr(sql, "utc_now", lambda moment=moment: moment)
+        record = Record("x", "", "accept_all", ["a"], [], "v1")
+        seal_personal_fields(record)
+        store.append(record)
+    monkeypatch.undo()
+    assert store.stats(RecordFilter())["total"] == 3
+    assert store.purge("2026-03-01T00:00:00.000000Z") == 2
+    stats = store.stats(RecordFilter())
+    assert stats["total"] == 1
+    assert [entry["bucket"] for entry in stats["decisions"]] == ["2026-06-01"]
