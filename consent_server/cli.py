@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TextIO
 
 import click
 from click._termui_impl import ProgressBar
 
 from . import create_app, database_url, instance_path
 from .admin import EXPORTERS
+from .checkpoints import check_checkpoint, make_checkpoint
 from .config import ConfigError, load_settings
 from .records import Record, parse_timestamp
 from .store import ConsentStore, RecordFilter, StoreUnavailable, open_store
@@ -189,9 +192,16 @@ def _counted(records: Iterator[Record], bar: ProgressBar, step: int = 1000) -> I
 
 
 @main.command()
-def verify() -> None:
+@click.option(
+    "--checkpoint",
+    type=click.File("r"),
+    help="Also check that the log still holds this signed checkpoint and only grew since.",
+)
+def verify(checkpoint: TextIO | None) -> None:
     """Check the whole hash chain; exit 1 and name the first broken record if it is broken."""
     try:
+        if checkpoint is not None:
+            _verify_checkpoint(checkpoint)
         result = _store().verify()
     except StoreUnavailable as error:
         _fail(str(error))
@@ -205,6 +215,33 @@ def verify() -> None:
         err=True,
     )
     sys.exit(1)
+
+
+def _verify_checkpoint(source: TextIO) -> None:
+    try:
+        data = json.load(source)
+    except ValueError:
+        _fail(f"{source.name} is not a checkpoint (not JSON)")
+        return
+    result = check_checkpoint(_store(), _settings()["SECRET_KEYS"], data)
+    if not result.ok:
+        click.echo(f"BROKEN: {result.message}", err=True)
+        sys.exit(1)
+    click.echo(f"Checkpoint OK: {result.message}")
+
+
+@main.command()
+@click.option("--output", "-o", type=click.File("w"), default="-", help="File (default: stdout).")
+def checkpoint(output: TextIO) -> None:
+    """Write the chain head (seq, hash, time) signed with the newest secret key."""
+    try:
+        data = make_checkpoint(_store(), _settings()["SECRET_KEYS"])
+    except StoreUnavailable as error:
+        _fail(str(error))
+        return
+    output.write(json.dumps(data, indent=2) + "\n")
+    if output is not sys.stdout:
+        click.echo(f"Checkpoint at seq {data['seq']} written to {output.name}", err=True)
 
 
 @main.command()

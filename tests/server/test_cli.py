@@ -10,7 +10,7 @@ import pytest
 
 from consent_server.cli import main
 
-from .helpers import VALID_BODY, post_consent
+from .helpers import SECRET, VALID_BODY, post_consent
 
 
 @pytest.fixture
@@ -95,3 +95,50 @@ def test_serve_refuses_to_start_without_a_secret(runner, cli_env):
     result = runner.invoke(main, ["serve"])
     assert result.exit_code == 2
     assert "CONSENT_SECRET_KEYS is not set" in result.output
+
+
+def test_checkpoint_then_growth_verifies_and_rewrite_is_found(
+    runner, logged, db_path, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("CONSENT_SECRET_KEYS", SECRET)
+    target = tmp_path / "checkpoint.json"
+    result = runner.invoke(main, ["checkpoint", "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    saved = json.loads(target.read_text())
+    assert saved["seq"] == 3 and len(saved["signature"]) > 20
+    post_consent(logged.test_client())
+    grown = runner.invoke(main, ["verify", "--checkpoint", str(target)])
+    assert grown.exit_code == 0, grown.output
+    assert "Checkpoint OK" in grown.output and "OK: 4 records" in grown.output
+    forged = {**saved, "seq": 2}
+    (tmp_path / "forged.json").write_text(json.dumps(forged))
+    assert (
+        runner.invoke(main, ["verify", "--checkpoint", str(tmp_path / "forged.json")]).exit_code
+        == 1
+    )
+    rewrite_log_from(db_path, seq=2)
+    rewritten = runner.invoke(main, ["verify", "--checkpoint", str(target)])
+    assert rewritten.exit_code == 1
+    assert "record 3 changed since the checkpoint" in rewritten.output
+
+
+def rewrite_log_from(db_path, seq: int) -> None:
+    """An attacker who changes a record and recomputes every hash after it, head included."""
+    from consent_server.records import chain_hash, record_from_row
+
+    with sqlite3.connect(db_path) as connection:
+        connection.row_factory = sqlite3.Row
+        connection.execute("DROP TRIGGER consent_log_append_only")
+        rows = connection.execute("SELECT * FROM consent_log ORDER BY seq").fetchall()
+        prev = rows[seq - 2]["hash"] if seq > 1 else "0" * 64
+        for row in rows[seq - 1 :]:
+            record = record_from_row(row)
+            if record.seq == seq:
+                record.granted = []
+            record.prev_hash, record.hash = prev, chain_hash(record, prev)
+            connection.execute(
+                "UPDATE consent_log SET granted = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                (json.dumps(record.granted), record.prev_hash, record.hash, record.seq),
+            )
+            prev = record.hash
+        connection.execute("UPDATE chain_head SET hash = ?", (prev,))
