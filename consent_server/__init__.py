@@ -7,6 +7,7 @@ import hmac
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response
@@ -41,7 +42,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not settings["SECRET_KEYS"]:
         settings["SECRET_KEYS"] = [secrets.token_urlsafe(48)]
     app.config.update({"CONSENT_" + name: value for name, value in settings.items()})
-    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_CONTENT_LENGTH"]
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings["MAX_CONTENT_LENGTH"],
+        SECRET_KEY=settings["SECRET_KEYS"][-1],
+        SECRET_KEY_FALLBACKS=settings["SECRET_KEYS"][:-1],
+        SESSION_COOKIE_NAME="consent_admin",
+        SESSION_COOKIE_PATH="/admin",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=settings["COOKIE_SECURE"],
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=30),
+    )
 
     app.extensions["consent"] = Services(
         store=open_store(database_url(settings, app.instance_path), timeout=settings["DB_TIMEOUT"]),
@@ -65,12 +76,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask, settings: Mapping[str, Any]) -> None:
-    from . import admin, api, ops, site
+    from . import admin, api, dashboard, ops, site
     from .errors import register_error_handlers
 
     register_error_handlers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(dashboard.bp)
     app.register_blueprint(ops.bp)
     if settings["SITE_DIR"]:
         app.register_blueprint(site.bp)

@@ -32,7 +32,7 @@ def check_limit(name: str, value: str) -> str:
 
 
 def init_rate_limits(app: Flask, settings: Mapping[str, Any]) -> Limiter:
-    from . import admin, api
+    from . import admin, api, dashboard
 
     limiter = Limiter(
         get_remote_address,
@@ -46,6 +46,7 @@ def init_rate_limits(app: Flask, settings: Mapping[str, Any]) -> Limiter:
     )
     limiter.limit(settings["RATELIMIT_VISITOR"])(api.bp)
     limiter.limit(settings["RATELIMIT_ADMIN"])(admin.bp)
+    limiter.limit(settings["RATELIMIT_ADMIN"])(dashboard.bp)
 
     @app.errorhandler(RateLimitExceeded)
     def too_many_requests(error: RateLimitExceeded) -> Response:

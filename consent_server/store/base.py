@@ -76,6 +76,10 @@ class ConsentStore(ABC):
         """Blank the personal fields of a consent id and append the erase record, atomically."""
 
     @abstractmethod
+    def recent(self, limit: int) -> list[Record]:
+        """The newest records, newest first."""
+
+    @abstractmethod
     def records(self, record_filter: RecordFilter | None = None) -> Iterator[Record]:
         """Stream records in seq order, without holding them all in memory."""
 

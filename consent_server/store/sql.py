@@ -144,6 +144,14 @@ class SQLStore(ConsentStore):
             ).fetchall()
         return [record_from_row(row) for row in rows]
 
+    def recent(self, limit: int) -> list[Record]:
+        with self._read() as connection:
+            rows = connection.execute(
+                self._sql(f"SELECT {COLUMNS} FROM consent_log ORDER BY seq DESC LIMIT {{limit}}"),
+                {"limit": limit},
+            ).fetchall()
+        return [record_from_row(row) for row in rows]
+
     def records(self, record_filter: RecordFilter | None = None) -> Iterator[Record]:
         where, params = filter_clause(record_filter or RecordFilter(), self.placeholder)
         sql = f"SELECT {COLUMNS} FROM consent_log {where} ORDER BY seq"
