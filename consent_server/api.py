@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from .context import services
 from .errors import ApiError
+from .receipts import consent_receipt
 from .records import (
     MAX_ORIGIN_LENGTH,
     MAX_USER_AGENT_LENGTH,
@@ -178,6 +179,16 @@ def consent_history() -> Response:
     consent_id = _require_consent_id()
     records = services().store.history(consent_id)
     return jsonify(consent_id=consent_id, records=[record.public() for record in records])
+
+
+@bp.get("/consent/export")
+def export_own_record() -> Response:
+    """Download my data: the visitor's consent record as a portable file."""
+    consent_id = _require_consent_id()
+    records = services().store.history(consent_id)
+    response = jsonify(consent_receipt(consent_id, records, services().manifest.current()))
+    response.headers["Content-Disposition"] = 'attachment; filename="my-consent-record.json"'
+    return response
 
 
 @bp.delete("/consent/history")

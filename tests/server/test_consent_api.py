@@ -213,3 +213,23 @@ def test_origin_and_user_agent_are_recorded(client, app):
 def test_health_and_readiness(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
     assert client.get("/readyz").get_json() == {"status": "ready"}
+
+
+def test_download_my_data_is_a_portable_consent_record(make_app, manifest_path):
+    client = make_app(MANIFEST=str(manifest_path)).test_client()
+    assert_json_error(client.get("/api/v1/consent/export"), 404, "no_consent")
+    token = post_consent(client, {**VALID_BODY, "policy_version": "abc123"}).get_json()["token"]
+    headers = {"X-Consent-Token": token}
+    client.delete("/api/v1/consent", headers=headers)
+    post_consent(client, {**VALID_BODY, "policy_version": "abc123"}, headers=headers)
+    response = client.get("/api/v1/consent/export", headers=headers)
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    receipt = response.get_json()
+    assert receipt["standard"].startswith("ISO/IEC TS 27560")
+    assert [event["event_type"] for event in receipt["events"]] == ["given", "withdrawn", "given"]
+    purposes = {purpose["purpose_id"]: purpose for purpose in receipt["purposes"]}
+    assert purposes["analytics"]["state"] == "granted"
+    assert purposes["analytics"]["purpose"] == "Analytics"
+    assert purposes["marketing"]["state"] == "not granted"
+    assert receipt["events"][0]["collected_personal_data"]["page_url"] == VALID_BODY["page_url"]
