@@ -279,3 +279,7 @@ def purge(older_than: int | None, yes: bool) -> None:
         _fail(str(error))
         return
     click.echo(f"Purged {deleted} records created before {cutoff}; the chain still verifies")
+
+
+if __name__ == "__main__":
+    main()
