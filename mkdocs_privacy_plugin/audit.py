@@ -1,0 +1,230 @@
+"""Build-time privacy audit: what in the built site would load from another host before consent.
+
+It reads the HTML and CSS that `mkdocs build` produced and reports every reference to another host
+that a browser would fetch on its own (scripts, style sheets, preconnects, frames, images, media,
+objects, fonts and `url()`/`@import` in CSS), whether a declared service owns that host, and whether
+the element is gated until consent (`type="text/plain" data-consent-category=…`, or `data-src`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+FETCHING_LINK_RELS = {
+    "stylesheet",
+    "preconnect",
+    "dns-prefetch",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "icon",
+}
+CSS_REFERENCE = re.compile(
+    r"""@import\s+(?:url\(\s*(?P<q1>['"]?)(?P<import1>[^'")]+)(?P=q1)\s*\)"""
+    r"""|(?P<q2>['"])(?P<import2>[^'"]+)(?P=q2))"""
+    r"""|url\(\s*(?P<q3>['"]?)(?P<url>[^'")]+)(?P=q3)\s*\)""",
+    re.IGNORECASE,
+)
+FONT_FILE = re.compile(r"\.(woff2?|ttf|otf|eot)([?#]|$)", re.IGNORECASE)
+SCRIPT_URL = re.compile(r"""["'`]((?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^"'`\s]*)["'`]""")
+EXECUTABLE_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
+LOCAL_SCHEMES = ("data:", "blob:", "about:", "javascript:", "mailto:", "tel:", "#")
+
+
+@dataclass(frozen=True)
+class Service:
+    """What the audit needs of a declared service."""
+
+    name: str
+    category: str
+    hosts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    page: str
+    element: str
+    url: str
+    host: str
+    service: str | None
+    category: str | None
+    gated: bool
+
+    @property
+    def status(self) -> str:
+        if self.gated:
+            return "gated" if self.service else "gated-undeclared"
+        return "ungated" if self.service else "undeclared"
+
+    @property
+    def loads_before_consent(self) -> bool:
+        return not self.gated
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "status": self.status}
+
+
+def host_of(url: str) -> str | None:
+    """The host a URL would be fetched from, or None for relative, data: and similar URLs."""
+    url = url.strip()
+    if not url or url.lower().startswith(LOCAL_SCHEMES):
+        return None
+    if url.startswith("//"):
+        url = "https:" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.hostname.lower()
+
+
+def owner_of(host: str, services: Sequence[Service]) -> Service | None:
+    """The declared service whose hosts cover `host`: the host itself or any subdomain of it."""
+    for service in services:
+        for pattern in service.hosts:
+            suffix = pattern.lower().strip().removeprefix("*.").removeprefix(".")
+            if host == suffix or host.endswith("." + suffix):
+                return service
+    return None
+
+
+class _PageScanner(HTMLParser):
+    """Collects (element, url, gated) for every fetching reference in one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.references: list[tuple[str, str, bool]] = []
+        self._script: tuple[bool, list[str]] | None = None
+        self._style: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        gated = bool(attributes.get("data-consent-category"))
+        add = self.references.append
+        if tag == "script":
+            script_type = attributes.get("type", "").lower().strip()
+            held = script_type == "text/plain" and gated
+            if attributes.get("src"):
+                add(("script[src]", attributes["src"], held))
+            if attributes.get("data-src"):
+                add(("script[data-src]", attributes["data-src"], held))
+            runs = script_type in EXECUTABLE_SCRIPT_TYPES
+            self._script = (held, []) if runs or held else None
+        elif tag == "link":
+            rels = set(attributes.get("rel", "").lower().split())
+            fetching = sorted(rels & FETCHING_LINK_RELS)
+            if fetching and attributes.get("href"):
+                add((f"link[rel={fetching[0]}]", attributes["href"], False))
+        elif tag in ("iframe", "frame", "embed"):
+            if attributes.get("src"):
+                add((f"{tag}[src]", attributes["src"], False))
+            if attributes.get("data-src"):
+                add((f"{tag}[data-src]", attributes["data-src"], gated))
+        elif tag in ("img", "video", "audio", "source", "track", "input"):
+            for name in ("src", "poster"):
+                if attributes.get(name):
+                    add((f"{tag}[{name}]", attributes[name], False))
+            for candidate in attributes.get("srcset", "").split(","):
+                if candidate.strip():
+                    add((f"{tag}[srcset]", candidate.strip().split()[0], False))
+        elif tag == "object" and attributes.get("data"):
+            add(("object[data]", attributes["data"], False))
+        elif tag == "style":
+            self._style = []
+        if attributes.get("style"):
+            self._css(attributes["style"], "style attribute")
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script[1].append(data)
+        if self._style is not None:
+            self._style.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            gated, parts = self._script
+            for match in SCRIPT_URL.finditer("".join(parts)):
+                self.references.append(("inline script", match.group(1), gated))
+            self._script = None
+        elif tag == "style" and self._style is not None:
+            self._css("".join(self._style), "style element")
+            self._style = None
+
+    def _css(self, text: str, element: str) -> None:
+        for kind, url in css_references(text):
+            self.references.append((f"{element} {kind}", url, False))
+
+
+def scan_html(text: str) -> list[tuple[str, str, bool]]:
+    scanner = _PageScanner()
+    scanner.feed(text)
+    scanner.close()
+    return scanner.references
+
+
+def css_references(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, url) for every `@import` and `url()` in a style sheet."""
+    for match in CSS_REFERENCE.finditer(text):
+        imported = match.group("import1") or match.group("import2")
+        yield ("@import", imported) if imported else ("url()", match.group("url"))
+
+
+def scan_css(text: str) -> list[tuple[str, str, bool]]:
+    return [
+        ("font" if FONT_FILE.search(url) else f"css {kind}", url, False)
+        for kind, url in css_references(text)
+    ]
+
+
+def audit_site(
+    site_dir: Path, services: Sequence[Service], own_hosts: Iterable[str] = ()
+) -> list[Finding]:
+    """Every third-party reference in the built site's HTML and CSS files."""
+    own = {host.lower() for host in own_hosts}
+    findings: list[Finding] = []
+    for path in sorted(site_dir.rglob("*")):
+        if path.suffix not in (".html", ".css") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        references = scan_html(text) if path.suffix == ".html" else scan_css(text)
+        page = path.relative_to(site_dir).as_posix()
+        findings.extend(_findings(page, references, services, own))
+    return findings
+
+
+def _findings(page, references, services, own) -> Iterator[Finding]:
+    for element, url, gated in references:
+        host = host_of(url)
+        if host is None or host in own:
+            continue
+        owner = owner_of(host, services)
+        yield Finding(
+            page, element, url, host, owner.name if owner else None,
+            owner.category if owner else None, gated,
+        )  # fmt: skip
+
+
+def summary(findings: Sequence[Finding]) -> dict[str, object]:
+    before = [finding for finding in findings if finding.loads_before_consent]
+    return {
+        "findings": len(findings),
+        "load_before_consent": len(before),
+        "undeclared": sum(1 for finding in findings if finding.service is None),
+        "by_status": dict(Counter(finding.status for finding in findings)),
+        "by_host": dict(Counter(finding.host for finding in findings).most_common()),
+        "by_page": dict(Counter(finding.page for finding in before).most_common()),
+    }
+
+
+def report_json(findings: Sequence[Finding]) -> str:
+    return json.dumps(
+        {"summary": summary(findings), "findings": [finding.as_dict() for finding in findings]},
+        indent=2,
+        ensure_ascii=False,
+    )
