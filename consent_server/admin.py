@@ -23,7 +23,8 @@ bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]{1,512})$")
 CONSENT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 EXPORT_FIELDS = (
-    "seq", "consent_id", "created_at", "method", "granted", "denied", "policy_version",
+    "seq", "consent_id", "created_at", "method", "granted", "denied", "granted_services",
+    "denied_services", "policy_version",
     "language", "page_url", "gpc", "ip", "user_agent", "origin", "schema_version",
     "personal_digest", "erased", "prev_hash", "hash",
 )  # fmt: skip

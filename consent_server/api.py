@@ -68,6 +68,8 @@ def _new_record(consent_id: str, method: str, decision: Decision | None = None) 
         method=method,
         granted=list(decision.granted) if decision else [],
         denied=list(decision.denied) if decision else [],
+        granted_services=list(decision.granted_services) if decision else [],
+        denied_services=list(decision.denied_services) if decision else [],
         policy_version=decision.policy_version if decision else "",
         language=decision.language if decision else "",
         page_url=decision.page_url if decision and keep_personal else "",
@@ -91,9 +93,12 @@ def _expires_at(record: Record) -> str:
 def _decision_body(record: Record) -> dict[str, Any]:
     choices = {category: True for category in record.granted}
     choices.update({category: False for category in record.denied})
+    chosen_services = {service: True for service in record.granted_services}
+    chosen_services.update({service: False for service in record.denied_services})
     return {
         "consent_id": record.consent_id,
         "choices": choices,
+        "services": chosen_services,
         "method": record.method,
         "policy_version": record.policy_version,
         "created_at": record.created_at,
@@ -136,7 +141,8 @@ def never_cache(response: Response) -> Response:
 def give_consent() -> tuple[Response, int]:
     body = _read_json_body()
     known, required = services().categories()
-    decision = parse_decision(body, known, required)
+    manifest = services().manifest.current()
+    decision = parse_decision(body, known, required, manifest.services if manifest else None)
     consent_id = _token_consent_id() or str(uuid.uuid4())
     record = services().store.append(_new_record(consent_id, decision.method, decision))
     token = services().signer.sign({"cid": consent_id, "seq": record.seq})
@@ -167,6 +173,9 @@ def withdraw_consent() -> Response:
         policy_version=previous.policy_version if previous else "",
         language=previous.language if previous else "",
         page_url=clip(request.headers.get("Referer"), 2048),
+        denied_services=tuple(
+            sorted(set(previous.granted_services + previous.denied_services) if previous else ())
+        ),
     )
     record = store.append(_new_record(consent_id, "withdraw", decision))
     response = jsonify(_decision_body(record))

@@ -20,6 +20,7 @@ class Manifest:
     policy_version: str
     categories: frozenset[str]
     required: frozenset[str]
+    services: frozenset[str] | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -33,7 +34,16 @@ def parse_manifest(data: object, source: str) -> Manifest:
         ids.add(category["id"])
         if category.get("required"):
             required.add(category["id"])
-    return Manifest(str(data.get("policy_version", "")), frozenset(ids), frozenset(required), data)
+    services = data.get("services") or []
+    service_ids = [s.get("id") for s in services if isinstance(s, dict)]
+    known_services = frozenset(service_ids) if service_ids and all(service_ids) else None
+    return Manifest(
+        str(data.get("policy_version", "")),
+        frozenset(ids),
+        frozenset(required),
+        known_services,
+        data,
+    )
 
 
 def read_manifest(path: str) -> Manifest:

@@ -29,7 +29,9 @@ MAX_CATEGORIES = 64
 MAX_URL_LENGTH = 2048
 MAX_USER_AGENT_LENGTH = 512
 MAX_ORIGIN_LENGTH = 256
-REQUEST_FIELDS = {"choices", "policy_version", "language", "page_url", "method"}
+REQUEST_FIELDS = {"choices", "services", "policy_version", "language", "page_url", "method"}
+SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+MAX_SERVICES = 128
 
 
 class InvalidRequest(ValueError):
@@ -51,6 +53,8 @@ class Decision:
     policy_version: str
     language: str
     page_url: str
+    granted_services: tuple[str, ...] = ()
+    denied_services: tuple[str, ...] = ()
 
 
 @dataclass
@@ -63,6 +67,8 @@ class Record:
     granted: list[str]
     denied: list[str]
     policy_version: str
+    granted_services: list[str] = field(default_factory=list)
+    denied_services: list[str] = field(default_factory=list)
     language: str = ""
     page_url: str = ""
     gpc: bool = False
@@ -88,7 +94,10 @@ class Record:
 
 
 def parse_decision(
-    body: Any, known_categories: Iterable[str] | None, required: Iterable[str]
+    body: Any,
+    known_categories: Iterable[str] | None,
+    required: Iterable[str],
+    known_services: Iterable[str] | None = None,
 ) -> Decision:
     """Validate a POST /consent body; raise InvalidRequest with a precise message otherwise."""
     if not isinstance(body, dict):
@@ -113,6 +122,7 @@ def parse_decision(
         raise InvalidRequest("inconsistent_method", "accept_all must grant every category")
     if method == "reject_all" and any(optional.values()):
         raise InvalidRequest("inconsistent_method", "reject_all must deny every optional category")
+    services = _parse_services(body.get("services"), known_services)
     return Decision(
         method=method,
         granted=tuple(sorted(key for key, value in choices.items() if value)),
@@ -120,7 +130,30 @@ def parse_decision(
         policy_version=_parse_policy_version(body.get("policy_version")),
         language=_parse_language(body.get("language")),
         page_url=_parse_page_url(body.get("page_url")),
+        granted_services=tuple(sorted(key for key, value in services.items() if value)),
+        denied_services=tuple(sorted(key for key, value in services.items() if not value)),
     )
+
+
+def _parse_services(value: Any, known: Iterable[str] | None) -> dict[str, bool]:
+    """Optional per-service choices, e.g. one video loaded without granting its category."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > MAX_SERVICES:
+        raise InvalidRequest(
+            "invalid_services", f"services must be an object of at most {MAX_SERVICES} booleans"
+        )
+    known_ids = set(known) if known is not None else None
+    for key, granted in value.items():
+        if not SERVICE_ID.fullmatch(key):
+            raise InvalidRequest(
+                "invalid_services", "service ids are lowercase letters, digits, '_', '.' or '-'"
+            )
+        if not isinstance(granted, bool):
+            raise InvalidRequest("invalid_services", f"services.{key} must be true or false")
+        if known_ids is not None and key not in known_ids:
+            raise InvalidRequest("unknown_service", f"unknown service: {key}")
+    return dict(value)
 
 
 def _parse_choices(value: Any, known: Iterable[str] | None) -> dict[str, bool]:
@@ -212,6 +245,8 @@ def canonical(record: Record) -> bytes:
         "method": record.method,
         "granted": sorted(record.granted),
         "denied": sorted(record.denied),
+        "granted_services": sorted(record.granted_services),
+        "denied_services": sorted(record.denied_services),
         "policy_version": record.policy_version,
         "language": record.language,
         "gpc": record.gpc,
@@ -283,11 +318,8 @@ def parse_timestamp(value: str) -> datetime:
 def record_from_row(row: Mapping[str, Any]) -> Record:
     """Build a Record from a store row whose granted/denied columns hold JSON lists."""
     data = dict(row)
-    data["granted"] = (
-        json.loads(data["granted"]) if isinstance(data["granted"], str) else data["granted"]
-    )
-    data["denied"] = (
-        json.loads(data["denied"]) if isinstance(data["denied"], str) else data["denied"]
-    )
+    for name in ("granted", "denied", "granted_services", "denied_services"):
+        if isinstance(data[name], str):
+            data[name] = json.loads(data[name])
     data["gpc"] = bool(data["gpc"])
     return Record(**data)

@@ -5,6 +5,8 @@ CREATE TABLE IF NOT EXISTS consent_log (
     method TEXT NOT NULL,
     granted TEXT NOT NULL,
     denied TEXT NOT NULL,
+    granted_services TEXT NOT NULL,
+    denied_services TEXT NOT NULL,
     policy_version TEXT NOT NULL,
     language TEXT NOT NULL,
     page_url TEXT NOT NULL,
@@ -37,10 +39,12 @@ ON CONFLICT (id) DO NOTHING;
 CREATE OR REPLACE FUNCTION consent_log_refuse_update() RETURNS trigger AS $$
 BEGIN
     IF (NEW.seq, NEW.consent_id, NEW.created_at, NEW.method, NEW.granted, NEW.denied,
+        NEW.granted_services, NEW.denied_services,
         NEW.policy_version, NEW.language, NEW.gpc, NEW.origin, NEW.schema_version,
         NEW.personal_digest, NEW.prev_hash, NEW.hash)
        IS DISTINCT FROM
        (OLD.seq, OLD.consent_id, OLD.created_at, OLD.method, OLD.granted, OLD.denied,
+        OLD.granted_services, OLD.denied_services,
         OLD.policy_version, OLD.language, OLD.gpc, OLD.origin, OLD.schema_version,
         OLD.personal_digest, OLD.prev_hash, OLD.hash) THEN
         RAISE EXCEPTION 'consent_log is append-only: only personal fields may be erased';

@@ -5,6 +5,8 @@ CREATE TABLE IF NOT EXISTS consent_log (
     method TEXT NOT NULL,
     granted TEXT NOT NULL,
     denied TEXT NOT NULL,
+    granted_services TEXT NOT NULL,
+    denied_services TEXT NOT NULL,
     policy_version TEXT NOT NULL,
     language TEXT NOT NULL,
     page_url TEXT NOT NULL,
@@ -27,7 +29,8 @@ CREATE TABLE IF NOT EXISTS chain_anchor (
     updated_at TEXT NOT NULL
 );
 CREATE TRIGGER IF NOT EXISTS consent_log_append_only
-BEFORE UPDATE OF seq, consent_id, created_at, method, granted, denied, policy_version, language,
+BEFORE UPDATE OF seq, consent_id, created_at, method, granted, denied, granted_services,
+    denied_services, policy_version, language,
     gpc, origin, schema_version, personal_digest, prev_hash, hash ON consent_log
 BEGIN
     SELECT RAISE(ABORT, 'consent_log is append-only: only personal fields may be erased');

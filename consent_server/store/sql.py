@@ -83,6 +83,8 @@ class SQLStore(ConsentStore):
         values = record.__dict__ | {
             "granted": json.dumps(sorted(record.granted)),
             "denied": json.dumps(sorted(record.denied)),
+            "granted_services": json.dumps(sorted(record.granted_services)),
+            "denied_services": json.dumps(sorted(record.denied_services)),
         }
         placeholders = ", ".join("{" + name + "}" for name in COLUMN_NAMES)
         connection.execute(

@@ -160,3 +160,8 @@ def test_purge_refuses_a_broken_chain(store, backend):
     backend.tamper("UPDATE consent_log SET method = 'accept_all' WHERE seq = 2")
     with pytest.raises(StoreUnavailable, match="broken chain"):
         store.purge("2999-01-01T00:00:00.000000Z")
+
+
+def test_service_choices_are_covered_by_the_hash(store, backend):
+    backend.tamper("UPDATE consent_log SET granted_services = '[\"youtube\"]' WHERE seq = 3")
+    assert store.verify().first_broken == 3

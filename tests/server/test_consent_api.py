@@ -12,7 +12,8 @@ def test_post_records_decision_and_returns_signed_token(client, row_count):
     assert response.status_code == 201
     body = response.get_json()
     assert set(body) == {
-        "consent_id", "token", "choices", "policy_version", "created_at", "expires_at", "gpc", "method",
+        "consent_id", "token", "choices", "services", "policy_version", "created_at", "expires_at",
+        "gpc", "method",
     }  # fmt: skip
     assert body["choices"] == {"analytics": True, "marketing": False, "necessary": True}
     assert body["policy_version"] == "v1"
@@ -233,3 +234,30 @@ def test_download_my_data_is_a_portable_consent_record(make_app, manifest_path):
     assert purposes["analytics"]["purpose"] == "Analytics"
     assert purposes["marketing"]["state"] == "not granted"
     assert receipt["events"][0]["collected_personal_data"]["page_url"] == VALID_BODY["page_url"]
+
+
+def test_service_level_choices_are_recorded_and_withdrawn(make_app, manifest_path):
+    import json
+
+    data = json.loads(manifest_path.read_text())
+    data["categories"].append({"id": "media", "title": "Media", "required": False})
+    data["services"] = [{"id": "youtube", "name": "YouTube", "category": "media"}]
+    manifest_path.write_text(json.dumps(data))
+    app = make_app(MANIFEST=str(manifest_path))
+    client = app.test_client()
+    body = {**VALID_BODY, "method": "custom", "choices": {"analytics": False, "media": False}}
+    response = post_consent(client, {**body, "services": {"youtube": True}})
+    assert response.status_code == 201
+    assert response.get_json()["services"] == {"youtube": True}
+    assert response.get_json()["choices"]["media"] is False
+    assert_json_error(
+        post_consent(client, {**body, "services": {"vimeo": True}}), 400, "unknown_service"
+    )
+    assert_json_error(
+        post_consent(client, {**body, "services": {"youtube": "yes"}}), 400, "invalid_services"
+    )
+    withdrawn = client.delete("/api/v1/consent").get_json()
+    assert withdrawn["services"] == {"youtube": False}
+    records = list(app.extensions["consent"].store.records())
+    assert (records[0].granted_services, records[1].denied_services) == (["youtube"], ["youtube"])
+    assert app.extensions["consent"].store.verify().ok
