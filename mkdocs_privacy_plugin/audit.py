@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 FETCHING_LINK_RELS = {
@@ -36,6 +37,13 @@ FONT_FILE = re.compile(r"\.(woff2?|ttf|otf|eot)([?#]|$)", re.IGNORECASE)
 SCRIPT_URL = re.compile(r"""["'`]((?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^"'`\s]*)["'`]""")
 EXECUTABLE_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
 LOCAL_SCHEMES = ("data:", "blob:", "about:", "javascript:", "mailto:", "tel:", "#")
+
+
+class HasHosts(Protocol):
+    hosts: tuple[str, ...]
+
+
+ServiceT = TypeVar("ServiceT", bound=HasHosts)
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,7 @@ def host_of(url: str) -> str | None:
     return parts.hostname.lower()
 
 
-def owner_of(host: str, services: Sequence[Service]) -> Service | None:
+def owner_of(host: str, services: Sequence[ServiceT]) -> ServiceT | None:
     """The declared service whose hosts cover `host`: the host itself or any subdomain of it."""
     for service in services:
         for pattern in service.hosts:
