@@ -230,6 +230,14 @@ def summary(findings: Sequence[Finding]) -> dict[str, object]:
     }
 
 
+def grouped(findings: Sequence[Finding]) -> dict[tuple[str, str, str | None], list[Finding]]:
+    """Findings by (host, element, service), so a theme-wide leak is one line, not one per page."""
+    groups: dict[tuple[str, str, str | None], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.host, finding.element, finding.service), []).append(finding)
+    return groups
+
+
 def report_json(findings: Sequence[Finding]) -> str:
     return json.dumps(
         {"summary": summary(findings), "findings": [finding.as_dict() for finding in findings]},
