@@ -6,7 +6,9 @@ SITE_OUT ?= build/site
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test lint site chromium bench clean
+AXE := build/axe/node_modules/axe-core/axe.min.js
+
+.PHONY: setup demo test lint site chromium axe bench clean
 
 setup: $(VENV)/.installed
 
@@ -28,7 +30,14 @@ chromium:
 	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not installed: browser tests will skip (apt-get install chromium)"; fi; }
 
-test: setup chromium
+# axe-core checks the banner's accessibility in the browser tests.
+axe: $(AXE)
+
+$(AXE):
+	@command -v npm >/dev/null 2>&1 && npm install --silent --no-save --no-audit --no-fund --prefix build/axe axe-core@4 \
+	  || echo "npm not available: accessibility tests will skip"
+
+test: setup chromium axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -25,7 +25,7 @@ CONSENT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 EXPORT_FIELDS = (
     "seq", "consent_id", "created_at", "method", "granted", "denied", "granted_services",
     "denied_services", "policy_version",
-    "language", "page_url", "gpc", "ip", "user_agent", "origin", "schema_version",
+    "language", "page_url", "gpc", "ip", "user_agent", "origin", "schema_version", "request_id",
     "personal_digest", "erased", "prev_hash", "hash",
 )  # fmt: skip
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

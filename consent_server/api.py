@@ -15,6 +15,7 @@ from .receipts import consent_receipt
 from .records import (
     MAX_ORIGIN_LENGTH,
     MAX_USER_AGENT_LENGTH,
+    REQUEST_ID,
     Decision,
     Record,
     anonymise_ip,
@@ -79,10 +80,24 @@ def _new_record(consent_id: str, method: str, decision: Decision | None = None) 
         else "",
         user_agent=clip(request.user_agent.string, MAX_USER_AGENT_LENGTH) if keep_personal else "",
         origin=clip(request.headers.get("Origin"), MAX_ORIGIN_LENGTH),
+        request_id=_request_id(),
     )
     if keep_personal:
         seal_personal_fields(record)
     return record
+
+
+def _request_id() -> str:
+    """`Idempotency-Key`: a retried request (the banner resends what it could not confirm) is
+    answered with the record it already made instead of making a second one."""
+    key = request.headers.get("Idempotency-Key", "")
+    if key and not REQUEST_ID.fullmatch(key):
+        raise ApiError(
+            400,
+            "invalid_idempotency_key",
+            "Idempotency-Key must be 16-64 letters, digits, '_' or '-'",
+        )
+    return key
 
 
 def _expires_at(record: Record) -> str:
@@ -145,7 +160,7 @@ def give_consent() -> tuple[Response, int]:
     decision = parse_decision(body, known, required, manifest.services if manifest else None)
     consent_id = _token_consent_id() or str(uuid.uuid4())
     record = services().store.append(_new_record(consent_id, decision.method, decision))
-    token = services().signer.sign({"cid": consent_id, "seq": record.seq})
+    token = services().signer.sign({"cid": record.consent_id, "seq": record.seq})
     response = jsonify(_decision_body(record) | {"token": token})
     _set_token_cookie(response, token)
     return response, 201

@@ -32,6 +32,7 @@ MAX_ORIGIN_LENGTH = 256
 REQUEST_FIELDS = {"choices", "services", "policy_version", "language", "page_url", "method"}
 SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MAX_SERVICES = 128
+REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class InvalidRequest(ValueError):
@@ -76,6 +77,7 @@ class Record:
     user_agent: str = ""
     origin: str = ""
     schema_version: int = SCHEMA_VERSION
+    request_id: str = ""
     personal_salt: str = ""
     personal_digest: str = ""
     seq: int = 0
@@ -252,6 +254,7 @@ def canonical(record: Record) -> bytes:
         "gpc": record.gpc,
         "origin": record.origin,
         "schema_version": record.schema_version,
+        "request_id": record.request_id,
         "personal_digest": record.personal_digest,
     }
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

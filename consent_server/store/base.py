@@ -27,7 +27,7 @@ class RecordFilter:
 COLUMN_NAMES = (
     "seq", "consent_id", "created_at", "method", "granted", "denied", "granted_services",
     "denied_services", "policy_version", "language",
-    "page_url", "gpc", "ip", "user_agent", "origin", "schema_version", "personal_salt",
+    "page_url", "gpc", "ip", "user_agent", "origin", "schema_version", "request_id", "personal_salt",
     "personal_digest", "prev_hash", "hash",
 )  # fmt: skip
 COLUMNS = ", ".join(COLUMN_NAMES)

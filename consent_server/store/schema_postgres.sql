@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS consent_log (
     user_agent TEXT NOT NULL,
     origin TEXT NOT NULL,
     schema_version INTEGER NOT NULL,
+    request_id TEXT NOT NULL,
     personal_salt TEXT NOT NULL,
     personal_digest TEXT NOT NULL,
     prev_hash TEXT NOT NULL,
@@ -22,6 +23,8 @@ CREATE TABLE IF NOT EXISTS consent_log (
 );
 CREATE INDEX IF NOT EXISTS consent_log_by_consent_id ON consent_log (consent_id, seq);
 CREATE INDEX IF NOT EXISTS consent_log_by_created_at ON consent_log (created_at);
+CREATE UNIQUE INDEX IF NOT EXISTS consent_log_by_request_id ON consent_log (request_id)
+    WHERE request_id <> '';
 CREATE TABLE IF NOT EXISTS chain_anchor (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     seq BIGINT NOT NULL,
@@ -40,12 +43,12 @@ CREATE OR REPLACE FUNCTION consent_log_refuse_update() RETURNS trigger AS $$
 BEGIN
     IF (NEW.seq, NEW.consent_id, NEW.created_at, NEW.method, NEW.granted, NEW.denied,
         NEW.granted_services, NEW.denied_services,
-        NEW.policy_version, NEW.language, NEW.gpc, NEW.origin, NEW.schema_version,
+        NEW.policy_version, NEW.language, NEW.gpc, NEW.origin, NEW.schema_version, NEW.request_id,
         NEW.personal_digest, NEW.prev_hash, NEW.hash)
        IS DISTINCT FROM
        (OLD.seq, OLD.consent_id, OLD.created_at, OLD.method, OLD.granted, OLD.denied,
         OLD.granted_services, OLD.denied_services,
-        OLD.policy_version, OLD.language, OLD.gpc, OLD.origin, OLD.schema_version,
+        OLD.policy_version, OLD.language, OLD.gpc, OLD.origin, OLD.schema_version, OLD.request_id,
         OLD.personal_digest, OLD.prev_hash, OLD.hash) THEN
         RAISE EXCEPTION 'consent_log is append-only: only personal fields may be erased';
     END IF;

@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS consent_log (
     user_agent TEXT NOT NULL,
     origin TEXT NOT NULL,
     schema_version INTEGER NOT NULL,
+    request_id TEXT NOT NULL,
     personal_salt TEXT NOT NULL,
     personal_digest TEXT NOT NULL,
     prev_hash TEXT NOT NULL,
@@ -22,6 +23,8 @@ CREATE TABLE IF NOT EXISTS consent_log (
 );
 CREATE INDEX IF NOT EXISTS consent_log_by_consent_id ON consent_log (consent_id, seq);
 CREATE INDEX IF NOT EXISTS consent_log_by_created_at ON consent_log (created_at);
+CREATE UNIQUE INDEX IF NOT EXISTS consent_log_by_request_id ON consent_log (request_id)
+    WHERE request_id <> '';
 CREATE TABLE IF NOT EXISTS chain_anchor (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     seq INTEGER NOT NULL,
@@ -31,7 +34,7 @@ CREATE TABLE IF NOT EXISTS chain_anchor (
 CREATE TRIGGER IF NOT EXISTS consent_log_append_only
 BEFORE UPDATE OF seq, consent_id, created_at, method, granted, denied, granted_services,
     denied_services, policy_version, language,
-    gpc, origin, schema_version, personal_digest, prev_hash, hash ON consent_log
+    gpc, origin, schema_version, request_id, personal_digest, prev_hash, hash ON consent_log
 BEGIN
     SELECT RAISE(ABORT, 'consent_log is append-only: only personal fields may be erased');
 END;

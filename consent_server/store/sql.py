@@ -78,6 +78,13 @@ class SQLStore(ConsentStore):
 
     def _insert(self, connection: Any, record: Record) -> Record:
         seq, prev_hash = self._head(connection)
+        if record.request_id:
+            replayed = connection.execute(
+                self._sql(f"SELECT {COLUMNS} FROM consent_log WHERE request_id = {{rid}}"),
+                {"rid": record.request_id},
+            ).fetchone()
+            if replayed is not None:
+                return record_from_row(replayed)
         record.created_at = utc_now()
         link(record, seq + 1, prev_hash)
         values = record.__dict__ | {

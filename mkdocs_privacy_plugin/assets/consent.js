@@ -104,10 +104,16 @@
     w.gtag("consent", "update", update);
   }
 
+  /* Each decision is sent with its own key, so a resend after a lost answer is not logged twice. */
+  function key() {
+    var a = new Uint8Array(16);
+    crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
   function decide(method, choices, services) {
     var prev = current();
     save({ v: cfg.v, t: Date.now(), m: method, c: choices, s: services || {}, id: state && state.id,
-      tk: state && state.tk, p: method === "withdraw" ? "withdraw" : "decision" });
+      tk: state && state.tk, p: method === "withdraw" ? "withdraw" : "decision", r: key() });
     closeAll();
     apply(prev);
     send();
@@ -125,7 +131,7 @@
   function send() {
     var s = current();
     if (!cfg.endpoint || !s || !s.p) return;
-    var headers = { "Content-Type": "application/json" };
+    var headers = { "Content-Type": "application/json", "Idempotency-Key": s.r };
     if (s.tk) headers["X-Consent-Token"] = s.tk;
     var request = s.p === "withdraw"
       ? fetch(cfg.endpoint + "/consent", { method: "DELETE", credentials: "include", headers: headers })
@@ -182,7 +188,7 @@
     row.appendChild(button("customize", t.customize));
     if (granted()) row.appendChild(button("withdraw", t.withdraw));
     banner.appendChild(row);
-    d.body.appendChild(banner);
+    d.body.insertBefore(banner, d.body.firstChild);
   }
   function granted() {
     var s = current();

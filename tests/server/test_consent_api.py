@@ -261,3 +261,26 @@ def test_service_level_choices_are_recorded_and_withdrawn(make_app, manifest_pat
     records = list(app.extensions["consent"].store.records())
     assert (records[0].granted_services, records[1].denied_services) == (["youtube"], ["youtube"])
     assert app.extensions["consent"].store.verify().ok
+
+
+def test_a_resent_decision_is_logged_once(app, row_count):
+    key = {"Idempotency-Key": "k3y-0123456789abcdef"}
+    first = post_consent(app.test_client(), headers=key)
+    again = post_consent(app.test_client(), headers=key)
+    assert first.status_code == again.status_code == 201
+    assert first.get_json()["consent_id"] == again.get_json()["consent_id"]
+    assert first.get_json()["created_at"] == again.get_json()["created_at"]
+    assert row_count() == 1
+    assert (
+        post_consent(
+            app.test_client(), headers={"Idempotency-Key": "other-key-0123456789"}
+        ).status_code
+        == 201
+    )
+    assert row_count() == 2
+    assert_json_error(
+        post_consent(app.test_client(), headers={"Idempotency-Key": "short"}),
+        400,
+        "invalid_idempotency_key",
+    )
+    assert app.extensions["consent"].store.verify().ok
