@@ -44,7 +44,9 @@ PLUGIN = {
             "provider": "Example Ltd",
             "category": "analytics",
             "hosts": ["analytics.example.com"],
-            "cookies": [{"name": "_ea_id", "purpose": "Tells visits apart", "duration": "13 months"}],
+            "cookies": [
+                {"name": "_ea_id", "purpose": "Tells visits apart", "duration": "13 months"}
+            ],
         }
     ],
     "privacy_notice": {"controller": {"name": "Example GmbH", "email": "privacy@example.com"}},
@@ -89,7 +91,11 @@ class Journey:
 
     def foreign_requests(self) -> list[str]:
         own = urlsplit(self.url).netloc
-        return [url for url in self.requests if urlsplit(url).netloc not in (own, "") and not url.startswith("data:")]
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).netloc not in (own, "") and not url.startswith("data:")
+        ]
 
 
 @pytest.fixture(scope="session")
@@ -134,7 +140,9 @@ def visit(chromium, built_sites, serve_site) -> Iterator[Callable[..., tuple[Jou
     """Open a fresh browser context on a theme's site; returns (journey, page)."""
     contexts = []
 
-    def open_site(theme: str = "mkdocs", site_dir: Path | None = None, **context_options) -> tuple[Journey, object]:
+    def open_site(
+        theme: str = "mkdocs", site_dir: Path | None = None, **context_options
+    ) -> tuple[Journey, object]:
         journey = serve_site(site_dir or built_sites(theme))
         context = chromium.new_context(**context_options)
         contexts.append(context)
@@ -157,4 +165,6 @@ def plugin_with(**changes) -> dict:
     return plugin
 
 
-SCREENSHOTS = Path(os.environ.get("CONSENT_SCREENSHOTS", Path(__file__).parents[2] / "site/docs/img"))
+SCREENSHOTS = Path(
+    os.environ.get("CONSENT_SCREENSHOTS", Path(__file__).parents[2] / "site/docs/img")
+)

@@ -33,13 +33,19 @@ def test_first_visit_asks_fairly_and_stores_nothing(visit, theme):
     journey, page = visit(theme)
     expect(page.locator(BANNER)).to_be_visible()
     buttons = page.locator(f"{BANNER} .consent-actions button")
-    assert buttons.evaluate_all("els => els.map(e => e.dataset.consentAction)") == ["accept-all", "reject-all", "customize"]
+    assert buttons.evaluate_all("els => els.map(e => e.dataset.consentAction)") == [
+        "accept-all",
+        "reject-all",
+        "customize",
+    ]
     boxes = [buttons.nth(i).bounding_box() for i in range(3)]
     classes = set(buttons.evaluate_all("els => els.map(e => e.className)"))
     assert classes == {"consent-btn"}
     assert max(b["width"] for b in boxes) - min(b["width"] for b in boxes) <= 3
     assert max(b["height"] for b in boxes) - min(b["height"] for b in boxes) <= 3
-    styles = buttons.evaluate_all("els => els.map(e => getComputedStyle(e).backgroundColor + getComputedStyle(e).color)")
+    styles = buttons.evaluate_all(
+        "els => els.map(e => getComputedStyle(e).backgroundColor + getComputedStyle(e).color)"
+    )
     assert len(set(styles)) == 1
     assert page.context.cookies() == []
     assert page.evaluate("Object.keys(localStorage)") == []
@@ -48,8 +54,14 @@ def test_first_visit_asks_fairly_and_stores_nothing(visit, theme):
     assert page.locator("iframe[data-src]").first.get_attribute("src") is None
     page.click(f"{BANNER} [data-consent-action=customize]")
     switches = page.locator("[data-consent-dialog] input[data-consent-category]")
-    states = switches.evaluate_all("els => els.map(e => [e.dataset.consentCategory, e.checked, e.disabled])")
-    assert states == [["necessary", True, True], ["analytics", False, False], ["marketing", False, False]]
+    states = switches.evaluate_all(
+        "els => els.map(e => [e.dataset.consentCategory, e.checked, e.disabled])"
+    )
+    assert states == [
+        ["necessary", True, True],
+        ["analytics", False, False],
+        ["marketing", False, False],
+    ]
     assert page.evaluate("Object.keys(localStorage)") == []
     assert journey.records() == []
     assert page.errors == []
@@ -72,7 +84,9 @@ def test_reject_all_keeps_gated_scripts_off_everywhere(visit, theme):
     assert record.policy_version == journey.policy_version
     assert record.gpc is False
     assert record.denied == ["analytics", "marketing"]
-    assert {cookie["name"] for cookie in page.context.cookies()} == {"consent"}, "only the choice itself"
+    assert {cookie["name"] for cookie in page.context.cookies()} == {"consent"}, (
+        "only the choice itself"
+    )
     assert journey.foreign_requests() == []
 
 
@@ -80,13 +94,20 @@ def test_reject_all_keeps_gated_scripts_off_everywhere(visit, theme):
 def test_accept_all_runs_each_gated_script_once_per_page(visit, theme):
     journey, page = visit(theme)
     choose(page, "accept-all")
-    expect(page.locator("iframe[data-consent-category]").first).to_have_attribute("src", "/embedded.html")
+    expect(page.locator("iframe[data-consent-category]").first).to_have_attribute(
+        "src", "/embedded.html"
+    )
     assert runs(page) == (1, 1)
     page.reload()
     assert runs(page) == (1, 1)
-    expect(page.frame_locator("iframe[title='Embedded video']").first.locator("p")).to_have_text("Embedded content")
+    expect(page.frame_locator("iframe[title='Embedded video']").first.locator("p")).to_have_text(
+        "Embedded content"
+    )
     [record] = wait_for_log(journey, 1)
-    assert (record.method, record.granted) == ("accept_all", ["analytics", "marketing", "necessary"])
+    assert (record.method, record.granted) == (
+        "accept_all",
+        ["analytics", "marketing", "necessary"],
+    )
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -144,10 +165,14 @@ def test_keyboard_only(visit, theme):
     assert page.evaluate("document.activeElement.closest('[data-consent-dialog]') !== null")
     for _ in range(25):
         page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.closest('[data-consent-dialog]') !== null"), "focus left the dialog"
+        assert page.evaluate("document.activeElement.closest('[data-consent-dialog]') !== null"), (
+            "focus left the dialog"
+        )
     for _ in range(25):
         page.keyboard.press("Shift+Tab")
-        assert page.evaluate("document.activeElement.closest('[data-consent-dialog]') !== null"), "focus left the dialog"
+        assert page.evaluate("document.activeElement.closest('[data-consent-dialog]') !== null"), (
+            "focus left the dialog"
+        )
     page.focus("[data-consent-dialog] input[data-consent-category=analytics]")
     page.keyboard.press("Space")
     assert page.is_checked("[data-consent-dialog] input[data-consent-category=analytics]")
@@ -164,7 +189,9 @@ def test_keyboard_only(visit, theme):
 @pytest.mark.parametrize("theme", THEMES)
 def test_global_privacy_control_keeps_marketing_off_and_says_so(visit, theme):
     journey, page = visit(theme, extra_http_headers={"Sec-GPC": "1"})
-    page.add_init_script("Object.defineProperty(navigator, 'globalPrivacyControl', {get: () => true})")
+    page.add_init_script(
+        "Object.defineProperty(navigator, 'globalPrivacyControl', {get: () => true})"
+    )
     page.reload()
     expect(page.locator(f"{BANNER} [data-consent-gpc]")).to_be_visible()
     choose(page, "accept-all")
