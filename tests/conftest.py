@@ -35,17 +35,23 @@ def require(available: bool, reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
-    """A headless Debian Chromium driven by Playwright, shared by the whole session."""
+def playwright() -> Iterator[object]:
+    """Playwright for Python, driving Debian's Chromium (never a downloaded browser)."""
     require(
         os.path.exists(CHROMIUM_PATH) or shutil.which("chromium") is not None,
         "Chromium is not installed (apt-get install chromium)",
     )
     playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with playwright_api.sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright) -> Iterator[object]:
+    """A headless Chromium shared by the whole session."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

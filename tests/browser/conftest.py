@@ -58,10 +58,12 @@ THEMES = {
 }
 
 
-def build_site(root: Path, theme: str, plugin: dict | None = None) -> Path:
+def build_site(
+    root: Path, theme: str, plugin: dict | None = None, pages: dict[str, str] | None = None
+) -> Path:
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    for name, content in PAGES.items():
+    for name, content in (pages or PAGES).items():
         (docs / name).write_text(content)
     config = {
         "site_name": "Journey docs",
