@@ -13,11 +13,10 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
 from typing import Any
 
 from .base import StoreUnavailable
-from .sql import SQLStore
+from .sql import SQLStore, schema
 
 SCHEMA_LOCK_ID = 0x636F6E73656E74  # "consent"
 FETCH_BATCH = 2000
@@ -97,10 +96,9 @@ class PostgresStore(SQLStore):
                 yield connection
 
     def _create_schema(self, connection: Any) -> None:
-        schema = resources.files(__package__).joinpath("schema_postgres.sql").read_text()
         with connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_ID,))
-            connection.execute(schema)
+            connection.execute(schema("schema_postgres.sql"))
         self._schema_ready = True
 
     def _write(self) -> Any:

@@ -13,6 +13,7 @@ import json
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from importlib import resources
 from typing import Any
 
 from ..records import GENESIS_HASH, Record, VerifyResult, link, record_from_row, verify_chain
@@ -29,6 +30,14 @@ from .base import (
 from .stats import ROLLUP_UPSERT, compute_stats
 
 PURGE_BATCH = 5000
+
+
+def schema(backend_file: str) -> str:
+    """The backend's own tables, then those whose SQL both databases share."""
+    folder = resources.files(__package__)
+    return (
+        folder.joinpath(backend_file).read_text() + folder.joinpath("schema_common.sql").read_text()
+    )
 
 
 class SQLStore(ConsentStore):

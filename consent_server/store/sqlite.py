@@ -12,11 +12,10 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
 from typing import Any
 
 from .base import StoreUnavailable
-from .sql import SQLStore
+from .sql import SQLStore, schema
 
 FETCH_BATCH = 2000
 
@@ -47,8 +46,7 @@ class SQLiteStore(SQLStore):
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = FULL")
             if not self._schema_ready:
-                schema = resources.files(__package__).joinpath("schema_sqlite.sql").read_text()
-                connection.executescript(schema)
+                connection.executescript(schema("schema_sqlite.sql"))
                 self._schema_ready = True
         except BaseException:
             connection.close()
