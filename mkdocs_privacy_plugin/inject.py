@@ -4,8 +4,8 @@ It goes right after the charset declaration (which must stay within the first 10
 right after <head> when there is none.
 
 The style sheet is linked with media="print" so it never blocks rendering; the script (deferred)
-switches it on. The configuration is a JSON data block, escaped so that no text from mkdocs.yml can
-close the script element.
+switches it on and shows the banner only once it has loaded. The configuration is a JSON data
+block, escaped so that no text from mkdocs.yml can close the script element.
 """
 
 from __future__ import annotations

@@ -16,14 +16,16 @@
     state = s;
     try { localStorage.setItem(KEY, JSON.stringify(s)); } catch (e) { /* private mode */ }
   }
+  /* A decision counts only for the policy it was made on, and only for the configured lifetime. */
   function current() {
-    return state && state.v === cfg.v && Date.now() - state.t < cfg.lifetime * 864e5 ? state : null;
+    var s = state;
+    return s && s.policy_version === cfg.v && Date.now() - Date.parse(s.decided_at) < cfg.lifetime * 864e5 ? s : null;
   }
   function allowed(category, service) {
     var s = current();
     if (!category) return false;
     if (required(category)) return true;
-    return !!(s && ((s.c && s.c[category]) || (service && s.s && s.s[service])));
+    return !!(s && (s.choices[category] || (service && s.services && s.services[service])));
   }
   function required(id) {
     for (var i = 0; i < cfg.categories.length; i++) if (cfg.categories[i].id === id) return cfg.categories[i].required;
@@ -112,8 +114,9 @@
   }
   function decide(method, choices, services) {
     var prev = current();
-    save({ v: cfg.v, t: Date.now(), m: method, c: choices, s: services || {}, id: state && state.id,
-      tk: state && state.tk, p: method === "withdraw" ? "withdraw" : "decision", r: key() });
+    save({ choices: choices, services: services || {}, policy_version: cfg.v, decided_at: new Date().toISOString(),
+      method: method, consent_id: state && state.consent_id, token: state && state.token,
+      pending: method === "withdraw" ? "withdraw" : "decision", request_id: key() });
     closeAll();
     apply(prev);
     send();
@@ -124,28 +127,28 @@
     consentMode();
     var s = current();
     listeners.forEach(function (fn) { try { fn(api.get(), prev); } catch (e) { console.error(e); } });
-    if (s) d.documentElement.setAttribute("data-consent", Object.keys(s.c).filter(function (k) { return s.c[k]; }).join(" "));
+    if (s) d.documentElement.setAttribute("data-consent", Object.keys(s.choices).filter(function (k) { return s.choices[k]; }).join(" "));
   }
 
   /* Reporting to the server never blocks the visitor: a failure is retried on the next page. */
   function send() {
     var s = current();
-    if (!cfg.endpoint || !s || !s.p) return;
-    var headers = { "Content-Type": "application/json", "Idempotency-Key": s.r };
-    if (s.tk) headers["X-Consent-Token"] = s.tk;
-    var request = s.p === "withdraw"
+    if (!cfg.endpoint || !s || !s.pending) return;
+    var headers = { "Content-Type": "application/json", "Idempotency-Key": s.request_id };
+    if (s.token) headers["X-Consent-Token"] = s.token;
+    var request = s.pending === "withdraw"
       ? fetch(cfg.endpoint + "/consent", { method: "DELETE", credentials: "include", headers: headers })
       : fetch(cfg.endpoint + "/consent", { method: "POST", credentials: "include", headers: headers, body: JSON.stringify({
-          choices: s.c, services: s.s, policy_version: cfg.v, language: cfg.lang, page_url: location.href, method: s.m }) });
+          choices: s.choices, services: s.services, policy_version: cfg.v, language: cfg.lang, page_url: location.href, method: s.method }) });
     request.then(function (r) {
-      if (r.status === 404 && s.p === "withdraw") return {};
+      if (r.status === 404 && s.pending === "withdraw") return {};
       if (!r.ok) throw new Error("consent server answered " + r.status);
       return r.json();
     }).then(function (body) {
       var now = load() || s;
-      if (now.t !== s.t) return;
-      if (body.token) { now.tk = body.token; now.id = body.consent_id; }
-      delete now.p;
+      if (now.request_id !== s.request_id) return;
+      if (body.token) { now.token = body.token; now.consent_id = body.consent_id; }
+      delete now.pending;
       save(now);
     }).catch(function (e) { console.warn("consent: the choice is kept in this browser and will be sent later:", e.message); });
   }
@@ -192,7 +195,7 @@
   }
   function granted() {
     var s = current();
-    return !!(s && (Object.keys(s.c).some(function (k) { return s.c[k]; }) || Object.keys(s.s || {}).some(function (k) { return s.s[k]; })));
+    return !!(s && [s.choices, s.services || {}].some(function (m) { return Object.keys(m).some(function (k) { return m[k]; }); }));
   }
 
   function buildDialog() {
@@ -207,7 +210,7 @@
       var id = "consent-cat-" + cat.id, fs = el("fieldset", { "class": "consent-category" });
       var label = el("label", { "for": id, "class": "consent-switch" });
       var input = el("input", { type: "checkbox", id: id, "data-consent-category": cat.id, role: "switch" });
-      input.checked = cat.required || !!(s && s.c[cat.id]);
+      input.checked = cat.required || !!(s && s.choices[cat.id]);
       if (cat.required) { input.disabled = true; input.setAttribute("aria-describedby", id + "-on"); }
       label.appendChild(input);
       label.appendChild(el("span", { "class": "consent-label" }, cat.title));
@@ -236,7 +239,7 @@
       var item = el("div", { "class": "consent-service" });
       if (!cat.required) {
         var label = el("label", {}), input = el("input", { type: "checkbox", "data-consent-service": svc.id });
-        input.checked = !!(s && s.s && s.s[svc.id]);
+        input.checked = !!(s && s.services && s.services[svc.id]);
         label.appendChild(input);
         label.appendChild(d.createTextNode(" " + svc.name + (svc.provider ? " (" + svc.provider + ")" : "")));
         item.appendChild(label);
@@ -304,7 +307,7 @@
   function embedChoice(embed, serviceOnly) {
     if (!embed) return;
     var s = current(), c = choicesFrom(false), svc = {};
-    if (s) { for (var k in s.c) c[k] = s.c[k]; for (var k2 in s.s || {}) svc[k2] = s.s[k2]; }
+    if (s) { for (var k in s.choices) c[k] = s.choices[k]; for (var k2 in s.services || {}) svc[k2] = s.services[k2]; }
     if (serviceOnly) svc[embed.getAttribute("data-consent-service")] = true;
     else c[embed.getAttribute("data-consent-category")] = true;
     decide("custom", c, svc);
@@ -323,8 +326,8 @@
   var api = {
     get: function () {
       var s = current();
-      return s ? { choices: s.c, services: s.s || {}, method: s.m, policy_version: s.v,
-        decided_at: new Date(s.t).toISOString(), consent_id: s.id || null, token: s.tk || null } : null;
+      return s ? { choices: s.choices, services: s.services || {}, method: s.method, policy_version: s.policy_version,
+        decided_at: s.decided_at, consent_id: s.consent_id || null, token: s.token || null } : null;
     },
     open: function () { show("dialog"); },
     on: function (event, fn) { if (event === "change") listeners.push(fn); },
@@ -338,12 +341,23 @@
   };
   w.consent = api;
 
+  /* The style sheet loads as media="print", so it never blocks rendering; the banner waits for
+     it, so it never shows unstyled or in the page's flow (no layout shift). */
+  function styled(fn) {
+    var link = d.getElementById("consent-style");
+    if (link) link.media = "all";
+    if (!link || link.sheet) return fn();
+    link.addEventListener("load", fn);
+    link.addEventListener("error", fn);
+  }
   function start() {
-    var style = d.getElementById("consent-style");
-    if (style) style.media = "all";
-    opener = el("button", { type: "button", "class": "consent-ui consent-opener", "data-consent-open": "" }, t.settings_link);
-    d.body.appendChild(opener);
-    if (current()) { apply(null); send(); } else show("banner");
+    if (current()) { apply(null); send(); }
+    if (w.document$ && w.document$.subscribe) w.document$.subscribe(activate);
+    styled(function () {
+      opener = el("button", { type: "button", "class": "consent-ui consent-opener", "data-consent-open": "" }, t.settings_link);
+      d.body.appendChild(opener);
+      if (!current() && !banner && !dialog) show("banner");
+    });
   }
   if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", start); else start();
 })();
