@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,71 @@ def build_site(tmp_path: Path) -> Callable[..., Site]:
         return Site(root, site_dir)
 
     return make
+
+
+class FakeConsentServer:
+    """What the banner sent to `/api/v1/consent`, and what it is answered (201, or an error)."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.status = 201
+
+    def answer(self, method: str, headers: dict[str, str], body: bytes) -> tuple[int, dict]:
+        self.requests.append(
+            {"method": method, "headers": headers, "body": json.loads(body) if body else None}
+        )
+        if self.status != 201:
+            return self.status, {"error": "unavailable", "message": "down for the test"}
+        if method == "DELETE":
+            return 200, {"withdrawn": True}
+        number = len(self.requests)
+        return 201, {
+            "consent_id": "cid-1",
+            "token": f"token-{number}",
+            "choices": self.requests[-1]["body"]["choices"],
+            "policy_version": self.requests[-1]["body"]["policy_version"],
+            "created_at": "2026-01-01T00:00:00Z",
+            "expires_at": "2026-07-01T00:00:00Z",
+            "gpc": False,
+        }
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Path], tuple[str, FakeConsentServer]]]:
+    """Serve a built site on 127.0.0.1 (random port), with a fake consent API on the same origin."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(site_dir: Path) -> tuple[str, FakeConsentServer]:
+        api = FakeConsentServer()
+
+        class Handler(SimpleHTTPRequestHandler):
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                super().__init__(*args, directory=str(site_dir), **kwargs)
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet: the test output is for assertions."""
+
+            def _api(self) -> None:
+                if self.path != "/api/v1/consent":
+                    self.send_error(404)
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                status, body = api.answer(self.command, dict(self.headers), self.rfile.read(length))
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_POST = do_DELETE = _api
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}", api
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
