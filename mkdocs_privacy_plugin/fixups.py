@@ -17,9 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .audit import SCRIPT_URL, host_of, owner_of
+from .audit import SCRIPT_URL, host_of, owner_of, parse_attributes
 
-ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"']+))?""")
 SCRIPT_ELEMENT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 IFRAME_ELEMENT = re.compile(r"<iframe\b([^>]*)>(.*?)</iframe\s*>", re.IGNORECASE | re.DOTALL)
 EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
@@ -51,15 +50,6 @@ class PlaceholderText:
     privacy_policy: str = "Privacy policy of {provider}"
     load: str = "Load this content"
     always: str = "Always allow {category}"
-
-
-def parse_attributes(text: str) -> list[tuple[str, str | None]]:
-    attributes = []
-    for name, value in ATTRIBUTE.findall(text):
-        if value[:1] in ("'", '"'):
-            value = value[1:-1]
-        attributes.append((name.lower(), html.unescape(value) if value else None))
-    return attributes
 
 
 def render_tag(name: str, attributes: list[tuple[str, str | None]]) -> str:
