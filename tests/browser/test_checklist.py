@@ -115,7 +115,7 @@ def test_server_down_never_breaks_the_page(chromium, serve_site, tmp_path):
     assert any("will be sent later" in text for text in warnings)
     assert errors == []
     stored = json.loads(page.evaluate("localStorage.getItem('consent')"))
-    assert stored["p"] == "decision", "kept to be sent when the server is back"
+    assert stored["pending"] == "decision", "kept to be sent when the server is back"
     page.reload()
     assert page.evaluate("window.analyticsRuns") == 1
     page.context.close()

@@ -105,7 +105,7 @@ def test_load_this_content_grants_only_that_service(mapped_browser, serve_site, 
     assert page.evaluate("window.videoTagRuns") == 1
     choice = page.evaluate("window.consent.get()")
     assert choice["services"] == {"video": True} and choice["choices"]["media"] is False
-    page.wait_for_function("JSON.parse(localStorage.getItem('consent')).p === undefined")
+    page.wait_for_function("JSON.parse(localStorage.getItem('consent')).pending === undefined")
     last = journey.records()[-1]
     assert last.granted_services == ["video"] and "media" in last.denied
 

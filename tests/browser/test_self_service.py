@@ -38,7 +38,7 @@ def test_visitor_sees_downloads_withdraws_and_erases_their_record(visit):
     expect(page.locator(f"{RECORD} [data-consent-record-choice=analytics]")).to_contain_text(
         "not allowed"
     )
-    page.wait_for_function("JSON.parse(localStorage.getItem('consent')).p === undefined")
+    page.wait_for_function("JSON.parse(localStorage.getItem('consent')).pending === undefined")
     assert [record.method for record in journey.records()] == ["custom", "withdraw"]
 
     page.once("dialog", lambda dialog: dialog.accept())
