@@ -3,8 +3,8 @@
 Appends lock the single `chain_head` row (`SELECT ... FOR UPDATE`): the critical section is one
 row read, one insert and one row update, and every instance extends the same chain. Connections
 come from a psycopg pool created per process; when the database goes away requests get 503 and the
-pool reconnects by itself once it is back. Schema creation takes a transaction-level advisory lock,
-so instances starting together do not race.
+pool reconnects by itself once it is back. Schema upgrades (migrations.py) take a transaction-level
+advisory lock, so instances starting together apply each step once.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .base import StoreUnavailable
-from .sql import SQLStore, schema
+from .sql import SQLStore
 
 SCHEMA_LOCK_ID = 0x636F6E73656E74  # "consent"
 FETCH_BATCH = 2000
@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - depends on the installed extras
 class PostgresStore(SQLStore):
     """Consent log in PostgreSQL through a per-process connection pool."""
 
+    backend = "postgres"
     head_lock_suffix = " FOR UPDATE"
 
     def __init__(self, url: str, timeout: float = 5.0, pool_size: int = 4) -> None:
@@ -98,8 +99,11 @@ class PostgresStore(SQLStore):
     def _create_schema(self, connection: Any) -> None:
         with connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_ID,))
-            connection.execute(schema("schema_postgres.sql"))
+            self._upgrade(connection)
         self._schema_ready = True
+
+    def _run_script(self, connection: Any, sql: str) -> None:
+        connection.execute(sql)
 
     def _write(self) -> Any:
         return self._transaction()

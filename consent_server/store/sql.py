@@ -13,7 +13,6 @@ import json
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from importlib import resources
 from typing import Any
 
 from ..records import GENESIS_HASH, Record, VerifyResult, link, record_from_row, verify_chain
@@ -27,22 +26,16 @@ from .base import (
     filter_clause,
     utc_now,
 )
+from .migrations import VERSION_TABLE, pending
 from .stats import ROLLUP_UPSERT, compute_stats
 
 PURGE_BATCH = 5000
 
 
-def schema(backend_file: str) -> str:
-    """The backend's own tables, then those whose SQL both databases share."""
-    folder = resources.files(__package__)
-    return (
-        folder.joinpath(backend_file).read_text() + folder.joinpath("schema_common.sql").read_text()
-    )
-
-
 class SQLStore(ConsentStore):
     """Chain logic over a DB-API connection whose rows can be read as mappings."""
 
+    backend = ""
     head_lock_suffix = ""
 
     @abstractmethod
@@ -64,6 +57,25 @@ class SQLStore(ConsentStore):
     @abstractmethod
     def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[Any]:
         """Rows of a large query, fetched in batches from one snapshot."""
+
+    @abstractmethod
+    def _run_script(self, connection: Any, sql: str) -> None:
+        """Run several statements inside the connection's open transaction."""
+
+    def _upgrade(self, connection: Any) -> None:
+        """Apply pending schema steps; the caller holds the schema lock in an open transaction."""
+        connection.execute(VERSION_TABLE)
+        row = connection.execute("SELECT version FROM schema_version WHERE id = 1").fetchone()
+        for version, sql in pending(row["version"] if row else 0, self.backend):
+            self._run_script(connection, sql)
+            connection.execute(
+                self._sql(
+                    "INSERT INTO schema_version (id, version, upgraded_at) "
+                    "VALUES (1, {version}, {now}) ON CONFLICT (id) DO UPDATE SET "
+                    "version = excluded.version, upgraded_at = excluded.upgraded_at"
+                ),
+                {"version": version, "now": utc_now()},
+            )
 
     def _sql(self, text: str) -> str:
         """Spell `{name}` parameters for this driver."""

@@ -15,13 +15,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from .base import StoreUnavailable
-from .sql import SQLStore, schema
+from .sql import SQLStore
 
 FETCH_BATCH = 2000
 
 
 class SQLiteStore(SQLStore):
     """Consent log in one SQLite file; one connection per thread and process."""
+
+    backend = "sqlite"
 
     def __init__(self, path: str, timeout: float = 5.0) -> None:
         self.path = path
@@ -46,12 +48,33 @@ class SQLiteStore(SQLStore):
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = FULL")
             if not self._schema_ready:
-                connection.executescript(schema("schema_sqlite.sql"))
+                self._upgrade_locked(connection)
                 self._schema_ready = True
         except BaseException:
             connection.close()
             raise
         return connection
+
+    def _upgrade_locked(self, connection: sqlite3.Connection) -> None:
+        """Upgrade under the write lock, so processes starting together apply each step once."""
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            self._upgrade(connection)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+    def _run_script(self, connection: sqlite3.Connection, sql: str) -> None:
+        """`executescript` would commit first; run the statements one by one instead."""
+        statement = ""
+        for line in sql.splitlines(keepends=True):
+            statement += line
+            if sqlite3.complete_statement(statement):
+                connection.execute(statement)
+                statement = ""
+        if statement.strip():
+            connection.execute(statement)
 
     def _connection(self) -> sqlite3.Connection:
         """The calling thread's connection, reopened after a fork."""

@@ -123,6 +123,7 @@ class Backend:
     name: str
     url: str
     raw_sql: Callable[[str], None]
+    query: Callable[[str], list[tuple]]
     opened: list[ConsentStore] = field(default_factory=list)
 
     def open(self, timeout: float = 2.0) -> ConsentStore:
@@ -177,7 +178,11 @@ def backend(request, db_path) -> Iterator[Backend]:
             with sqlite3.connect(db_path) as connection:
                 connection.executescript(sql)
 
-        backend = Backend("sqlite", f"sqlite:///{db_path}", run_sqlite)
+        def query_sqlite(sql: str) -> list[tuple]:
+            with sqlite3.connect(db_path) as connection:
+                return connection.execute(sql).fetchall()
+
+        backend = Backend("sqlite", f"sqlite:///{db_path}", run_sqlite, query_sqlite)
         yield backend
     else:
         with postgres_schema() as url:
@@ -187,7 +192,11 @@ def backend(request, db_path) -> Iterator[Backend]:
                 with psycopg.connect(url, autocommit=True) as connection:
                     connection.execute(sql)
 
-            backend = Backend("postgres", url, run_postgres)
+            def query_postgres(sql: str) -> list[tuple]:
+                with psycopg.connect(url, autocommit=True) as connection:
+                    return connection.execute(sql).fetchall()
+
+            backend = Backend("postgres", url, run_postgres, query_postgres)
             try:
                 yield backend
             finally:
