@@ -43,7 +43,8 @@ def run(app_factory: Callable[[], Any], host: str, port: int, workers: int, **ex
         "limit_request_line": 8190,
         "accesslog": "-",
         "errorlog": "-",
-        "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
+        # No client address: the consent log keeps it truncated, the access log must not keep it whole.
+        "access_log_format": '"%(r)s" %(s)s %(b)s %(L)ss',
         **extra,
     }
     GunicornServer(app_factory, options).run()
