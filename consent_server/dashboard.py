@@ -58,7 +58,7 @@ def require_session(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not signed_in():
-            if request.path.endswith((".json", ".csv", ".jsonl")):
+            if request.endpoint == "dashboard.export" or request.path.endswith(".json"):
                 raise ApiError(401, "unauthorized", "sign in to the dashboard first")
             return redirect(url_for("dashboard.sign_in"))
         return view(*args, **kwargs)
