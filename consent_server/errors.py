@@ -46,7 +46,8 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(
             503,
             "store_unavailable",
-            "the consent log cannot be written right now; nothing was recorded, try again later",
+            "the consent log cannot be written right now; try again later "
+            "(resend with the same Idempotency-Key so that a decision is never logged twice)",
             {"Retry-After": "5"},
         )
 
