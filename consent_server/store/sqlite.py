@@ -2,11 +2,15 @@
 
 `BEGIN IMMEDIATE` takes the database's write lock before the chain head is read, so every gunicorn
 worker process extends the same chain; `synchronous=FULL` makes the commit durable before `append`
-returns.
+returns. Writers first queue on a file lock beside the database (`flock`), which hands the turn to
+the next writer the moment it is released: SQLite's own busy handler sleeps a millisecond or more
+on every collision, which would cap a busy server far below what the disk can commit. A writer
+holds that lock for one transaction, itself bounded by the busy timeout.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
@@ -109,8 +113,36 @@ class SQLiteStore(SQLStore):
                     connection.execute("ROLLBACK")
                 raise
 
-    def _write(self) -> Any:
-        return self._transaction("BEGIN IMMEDIATE")
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._writers_turn(), self._transaction("BEGIN IMMEDIATE") as connection:
+            yield connection
+
+    @contextmanager
+    def _writers_turn(self) -> Iterator[None]:
+        handle = self._lock_file()
+        if handle is None:
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _lock_file(self) -> Any:
+        """The calling thread's own handle on the lock file (a shared handle would not exclude).
+
+        None where it cannot be created (a read-only folder): SQLite's lock alone then decides.
+        """
+        handle = getattr(self._local, "lock_file", None)
+        if handle is None or self._local.lock_pid != os.getpid():
+            try:
+                handle = open(self.path + "-lock", "a")  # noqa: SIM115 (kept open per thread)
+            except OSError:
+                handle = None
+            self._local.lock_file, self._local.lock_pid = handle, os.getpid()
+        return handle
 
     def _read(self) -> Any:
         return self._transaction("BEGIN")
@@ -137,3 +169,7 @@ class SQLiteStore(SQLStore):
         if connection is not None:
             connection.close()
             self._local.connection = None
+        handle = getattr(self._local, "lock_file", None)
+        if handle is not None:
+            handle.close()
+            self._local.lock_file = None

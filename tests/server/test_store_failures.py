@@ -58,8 +58,11 @@ def readonly_folder(tmp_path) -> Iterator[Path]:
     store = SQLiteStore(str(folder / "consent.sqlite3"))
     assert store.ready()
     store.close()
-    assert [path.name for path in folder.iterdir()] == ["consent.sqlite3"]
-    paths = [folder / "consent.sqlite3", folder]
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "consent.sqlite3",
+        "consent.sqlite3-lock",
+    ]
+    paths = [*folder.iterdir(), folder]
     make_unwritable(*paths)
     yield folder
     make_writable(*paths)
