@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import json
 import re
-from collections.abc import Iterable, Iterator
-from itertools import chain
+from collections.abc import Iterable
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .context import services
 from .errors import ApiError
-from .records import POLICY_VERSION, Record, parse_timestamp
-from .store import ConsentStore, RecordFilter
+from .exports import MIMETYPES, export_chunks, primed
+from .records import POLICY_VERSION, parse_timestamp
+from .store import RecordFilter
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 
 BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]{1,512})$")
 CONSENT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
-EXPORT_FIELDS = (
-    "seq", "consent_id", "created_at", "method", "granted", "denied", "granted_services",
-    "denied_services", "policy_version",
-    "language", "page_url", "gpc", "ip", "user_agent", "origin", "schema_version", "request_id",
-    "personal_digest", "erased", "prev_hash", "hash",
-)  # fmt: skip
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def token_matches(presented: str, allowed_hashes: Iterable[str]) -> bool:
@@ -82,75 +73,18 @@ def record_filter_from_args() -> RecordFilter:
     return RecordFilter(since=since, until=until, consent_id=consent_id, policy_version=version)
 
 
-def _csv_cell(value: object) -> object:
-    """Neutralise spreadsheet formulas: user agents and URLs come from visitors."""
-    if isinstance(value, list):
-        value = " ".join(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def csv_lines(records: Iterable[Record]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_FIELDS)
-    for count, record in enumerate(records, 1):
-        data = record.public()
-        writer.writerow([_csv_cell(data[name]) for name in EXPORT_FIELDS])
-        if count % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def jsonl_lines(records: Iterable[Record]) -> Iterator[str]:
-    for record in records:
-        yield json.dumps(record.public(), ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def with_policies(records: Iterable[Record], store: ConsentStore) -> Iterator[Record]:
-    """Attach to each record the archived manifest of its policy version (looked up once each)."""
-    cache: dict[str, dict] = {}
-    for record in records:
-        version = record.policy_version
-        if version not in cache:
-            found = store.policy(version) if version else None
-            cache[version] = (
-                json.loads(found["manifest"])
-                if found
-                else {"policy_version": version, "archived": False}
-            )
-        record.policy = cache[version]
-        yield record
-
-
-EXPORTERS = {
-    "csv": (csv_lines, "text/csv; charset=utf-8"),
-    "jsonl": (jsonl_lines, "application/x-ndjson; charset=utf-8"),
-}
-
-
-def primed(records: Iterator[Record]) -> Iterator[Record]:
-    """Open the stream before the response starts, so an unavailable log is a 503, not a cut file."""
-    first = next(records, None)
-    return records if first is None else chain([first], records)
-
-
 @bp.get("/consents")
 def export_consents() -> Response:
     export_format = request.args.get("format", "jsonl")
-    if export_format not in EXPORTERS:
+    if export_format not in MIMETYPES:
         raise ApiError(400, "invalid_format", "format must be csv or jsonl")
-    record_filter = record_filter_from_args()
-    lines, mimetype = EXPORTERS[export_format]
-    records = primed(services().store.records(record_filter))
-    if request.args.get("with_policy") in ("1", "true"):
-        if export_format != "jsonl":
-            raise ApiError(400, "invalid_format", "with_policy needs format=jsonl")
-        records = with_policies(records, services().store)
-    response = Response(lines(records), mimetype=mimetype)
+    with_policy = request.args.get("with_policy") in ("1", "true")
+    if with_policy and export_format != "jsonl":
+        raise ApiError(400, "invalid_format", "with_policy needs format=jsonl")
+    chunks = export_chunks(
+        services().store, record_filter_from_args(), export_format, with_policy=with_policy
+    )
+    response = Response(primed(chunks), mimetype=MIMETYPES[export_format])
     response.headers["Content-Disposition"] = f'attachment; filename="consents.{export_format}"'
     return response
 

@@ -7,19 +7,17 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 import click
-from click._termui_impl import ProgressBar
 
 from . import create_app, database_url, instance_path
-from .admin import EXPORTERS
 from .checkpoints import check_checkpoint, make_checkpoint
 from .config import ConfigError, load_settings
-from .records import Record, parse_timestamp
+from .exports import MIMETYPES, export_chunks
+from .records import parse_timestamp
 from .store import ConsentStore, RecordFilter, StoreUnavailable, open_store
 
 
@@ -56,7 +54,14 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=None, type=click.IntRange(1, 64), help="Worker processes.")
-def serve(host: str, port: int, workers: int | None) -> None:
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker: they overlap the log's commits with other requests.",
+)
+def serve(host: str, port: int, workers: int | None, threads: int) -> None:
     """Run the server under gunicorn with production defaults."""
     from .serving import default_workers, run
 
@@ -65,7 +70,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
         create_app().extensions["consent"].store.close()
     except (ConfigError, StoreUnavailable) as error:
         _fail(str(error))
-    run(create_app, host, port, workers or default_workers())
+    run(create_app, host, port, workers or default_workers(), threads=threads)
 
 
 @main.command()
@@ -139,7 +144,7 @@ def _timestamp(value: str | None, name: str) -> str | None:
 
 
 @main.command()
-@click.option("--format", "export_format", type=click.Choice(sorted(EXPORTERS)), default="jsonl")
+@click.option("--format", "export_format", type=click.Choice(sorted(MIMETYPES)), default="jsonl")
 @click.option(
     "--output",
     "-o",
@@ -163,10 +168,9 @@ def export(
         _timestamp(since, "since"), _timestamp(until, "until"), consent_id, policy_version
     )
     store = _store()
-    lines, _ = EXPORTERS[export_format]
     try:
         if output is None:
-            for chunk in lines(store.records(record_filter)):
+            for chunk in export_chunks(store, record_filter, export_format):
                 sys.stdout.write(chunk)
             return
         total = store.count(record_filter)
@@ -175,20 +179,12 @@ def export(
             partial.open("w", encoding="utf-8", newline="") as handle,
             click.progressbar(length=total, label=f"Exporting to {output}", file=sys.stderr) as bar,
         ):
-            handle.writelines(lines(_counted(store.records(record_filter), bar)))
+            chunks = export_chunks(store, record_filter, export_format, progress=bar.update)
+            handle.writelines(chunks)
         partial.replace(output)
         click.echo(f"Exported {total} records to {output}", err=True)
     except StoreUnavailable as error:
         _fail(str(error))
-
-
-def _counted(records: Iterator[Record], bar: ProgressBar, step: int = 1000) -> Iterator[Record]:
-    count = 0
-    for count, record in enumerate(records, 1):
-        if count % step == 0:
-            bar.update(step)
-        yield record
-    bar.update(count % step)
 
 
 @main.command()

@@ -25,9 +25,10 @@ from flask import (
     url_for,
 )
 
-from .admin import EXPORTERS, primed, record_filter_from_args, stats, token_matches
+from .admin import record_filter_from_args, stats, token_matches
 from .context import services
 from .errors import ApiError
+from .exports import MIMETYPES, export_chunks, primed
 
 bp = Blueprint("dashboard", __name__, url_prefix="/admin", static_folder="static")
 CONTENT_SECURITY_POLICY = (
@@ -130,10 +131,9 @@ def policies_json() -> Response:
 @bp.get("/export.<export_format>")
 @require_session
 def export(export_format: str) -> Response:
-    if export_format not in EXPORTERS:
+    if export_format not in MIMETYPES:
         raise ApiError(404, "not_found", "downloads are export.csv or export.jsonl")
-    lines, mimetype = EXPORTERS[export_format]
-    records = primed(services().store.records(record_filter_from_args()))
-    response = Response(lines(records), mimetype=mimetype)
+    chunks = export_chunks(services().store, record_filter_from_args(), export_format)
+    response = Response(primed(chunks), mimetype=MIMETYPES[export_format])
     response.headers["Content-Disposition"] = f'attachment; filename="consents.{export_format}"'
     return response

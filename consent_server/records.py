@@ -1,8 +1,10 @@
 """The consent record: request validation, personal-data handling and the hashed canonical form.
 
-A record's hash covers its canonical JSON plus the previous record's hash. Personal fields (IP,
-user agent, page URL) enter it only through a salted digest: erasing them blanks the fields and the
-salt, keeps the digest, and the chain still verifies while the erased values cannot be recovered.
+A record's hash covers its place in the chain (its seq and the previous record's hash) and its
+canonical JSON. The canonical JSON leaves the place out, so it can be computed before the chain's
+lock is taken and a database can link the record in one statement. Personal fields (IP, user agent,
+page URL) enter the hash only through a salted digest: erasing them blanks the fields and the salt,
+keeps the digest, and the chain still verifies while the erased values cannot be recovered.
 """
 
 from __future__ import annotations
@@ -239,9 +241,8 @@ def seal_personal_fields(record: Record) -> None:
 
 
 def canonical(record: Record) -> bytes:
-    """The exact bytes that are hashed: every field except the personal ones and the hashes."""
+    """The record's hashed content: every field but its place in the chain and the personal ones."""
     body = {
-        "seq": record.seq,
         "consent_id": record.consent_id,
         "created_at": record.created_at,
         "method": record.method,
@@ -261,7 +262,9 @@ def canonical(record: Record) -> bytes:
 
 
 def chain_hash(record: Record, prev_hash: str) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(record)).hexdigest()
+    """SHA-256 of `prev_hash LF seq LF canonical`; store/postgres.py computes the same in SQL."""
+    place = f"{prev_hash}\n{record.seq}\n".encode()
+    return hashlib.sha256(place + canonical(record)).hexdigest()
 
 
 def link(record: Record, seq: int, prev_hash: str) -> Record:

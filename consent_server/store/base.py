@@ -85,6 +85,14 @@ class ConsentStore(ABC):
         """Stream records in seq order, without holding them all in memory."""
 
     @abstractmethod
+    def export_csv(
+        self,
+        record_filter: RecordFilter | None = None,
+        progress: Callable[[int], object] | None = None,
+    ) -> Iterator[str]:
+        """The filtered log as CSV text in chunks (header first), streamed in seq order."""
+
+    @abstractmethod
     def count(self, record_filter: RecordFilter | None = None) -> int:
         """How many records a filter covers."""
 

@@ -15,11 +15,44 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .base import StoreUnavailable
-from .sql import SQLStore
+from ..records import Record, canonical, record_from_row
+from .base import COLUMN_NAMES, COLUMNS, StoreUnavailable
+from .sql import SQLStore, row_values, stamp
+from .stats import ROLLUP_COLUMNS
 
 SCHEMA_LOCK_ID = 0x636F6E73656E74  # "consent"
 FETCH_BATCH = 2000
+CONTENT_COLUMNS = [name for name in COLUMN_NAMES if name not in ("seq", "prev_hash", "hash")]
+
+# One statement, one round trip: lock the head, link and hash the record (the same hash as
+# records.chain_hash), insert it, move the head and count it in the rollup. A replayed
+# Idempotency-Key inserts nothing and returns no row.
+APPEND = f"""
+WITH head AS (
+    SELECT seq + 1 AS seq, hash AS prev_hash FROM chain_head WHERE id = 1 FOR UPDATE
+), linked AS (
+    SELECT seq, prev_hash, encode(sha256(
+        convert_to(prev_hash || chr(10) || seq::text || chr(10), 'UTF8') || %(content)s
+    ), 'hex') AS hash
+    FROM head
+), inserted AS (
+    INSERT INTO consent_log ({COLUMNS})
+    SELECT linked.seq, {", ".join(f"%({name})s" for name in CONTENT_COLUMNS)},
+        linked.prev_hash, linked.hash
+    FROM linked
+    ON CONFLICT (request_id) WHERE request_id <> '' DO NOTHING
+    RETURNING seq, prev_hash, hash
+), moved AS (
+    UPDATE chain_head SET seq = inserted.seq, hash = inserted.hash
+    FROM inserted WHERE chain_head.id = 1
+), counted AS (
+    INSERT INTO consent_rollup ({ROLLUP_COLUMNS}, n)
+    SELECT %(day)s, %(policy_version)s, %(method)s, %(gpc_count)s, %(granted)s, %(denied)s, 1
+    FROM inserted
+    ON CONFLICT ({ROLLUP_COLUMNS}) DO UPDATE SET n = consent_rollup.n + 1
+)
+SELECT seq, prev_hash, hash FROM inserted
+"""
 
 try:
     import psycopg
@@ -34,6 +67,8 @@ class PostgresStore(SQLStore):
 
     backend = "postgres"
     head_lock_suffix = " FOR UPDATE"
+    char_function = "chr"
+    find_function = "strpos"
 
     def __init__(self, url: str, timeout: float = 5.0, pool_size: int = 4) -> None:
         if psycopg is None:
@@ -66,6 +101,7 @@ class PostgresStore(SQLStore):
                     max_size=self.pool_size,
                     timeout=self.timeout,
                     kwargs={
+                        "autocommit": True,
                         "row_factory": dict_row,
                         "connect_timeout": max(1, int(self.timeout)),
                     },
@@ -90,11 +126,8 @@ class PostgresStore(SQLStore):
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
-        with self._guard(), self._get_pool().connection() as connection:
-            if not self._schema_ready:
-                self._create_schema(connection)
-            with connection.transaction():
-                yield connection
+        with self._connection() as connection, connection.transaction():
+            yield connection
 
     def _create_schema(self, connection: Any) -> None:
         with connection.transaction():
@@ -107,6 +140,32 @@ class PostgresStore(SQLStore):
 
     def _write(self) -> Any:
         return self._transaction()
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """A connection in autocommit mode: each statement is its own transaction."""
+        with self._guard(), self._get_pool().connection() as connection:
+            if not self._schema_ready:
+                self._create_schema(connection)
+            yield connection
+
+    def append(self, record: Record) -> Record:
+        with self._connection() as connection:
+            return self._insert(connection, record)
+
+    def _insert(self, connection: Any, record: Record) -> Record:
+        """Link and insert in one statement, so the head stays locked for one round trip only."""
+        stamp(record)
+        values = row_values(record) | {"content": canonical(record)}
+        row = connection.execute(APPEND, values).fetchone()
+        if row is None:
+            replayed = connection.execute(
+                f"SELECT {COLUMNS} FROM consent_log WHERE request_id = %(rid)s",
+                {"rid": record.request_id},
+            ).fetchone()
+            return record_from_row(replayed)
+        record.seq, record.prev_hash, record.hash = row["seq"], row["prev_hash"], row["hash"]
+        return record
 
     def _read(self) -> Any:
         return self._transaction()

@@ -26,10 +26,29 @@ from .base import (
     filter_clause,
     utc_now,
 )
+from .csv_export import csv_chunks, csv_line_sql
 from .migrations import VERSION_TABLE, pending
 from .stats import ROLLUP_UPSERT, compute_stats
 
 PURGE_BATCH = 5000
+
+
+def stamp(record: Record) -> None:
+    """Give a new record its creation time (kept when a caller set one)."""
+    record.created_at = record.created_at or utc_now()
+
+
+def row_values(record: Record) -> dict[str, Any]:
+    """The record as bound parameters: its columns, with lists as JSON, plus its rollup key."""
+    return record.__dict__ | {
+        "granted": json.dumps(sorted(record.granted)),
+        "denied": json.dumps(sorted(record.denied)),
+        "granted_services": json.dumps(sorted(record.granted_services)),
+        "denied_services": json.dumps(sorted(record.denied_services)),
+        "day": record.created_at[:10],
+        "gpc": record.gpc,
+        "gpc_count": int(record.gpc),
+    }
 
 
 class SQLStore(ConsentStore):
@@ -37,6 +56,8 @@ class SQLStore(ConsentStore):
 
     backend = ""
     head_lock_suffix = ""
+    char_function = "char"
+    find_function = "instr"
 
     @abstractmethod
     def placeholder(self, name: str) -> str:
@@ -106,29 +127,14 @@ class SQLStore(ConsentStore):
             ).fetchone()
             if replayed is not None:
                 return record_from_row(replayed)
-        record.created_at = utc_now()
+        stamp(record)
         link(record, seq + 1, prev_hash)
-        values = record.__dict__ | {
-            "granted": json.dumps(sorted(record.granted)),
-            "denied": json.dumps(sorted(record.denied)),
-            "granted_services": json.dumps(sorted(record.granted_services)),
-            "denied_services": json.dumps(sorted(record.denied_services)),
-        }
+        values = row_values(record)
         placeholders = ", ".join("{" + name + "}" for name in COLUMN_NAMES)
         connection.execute(
             self._sql(f"INSERT INTO consent_log ({COLUMNS}) VALUES ({placeholders})"), values
         )
-        connection.execute(
-            self._sql(ROLLUP_UPSERT),
-            {
-                "day": record.created_at[:10],
-                "policy_version": record.policy_version,
-                "method": record.method,
-                "gpc": int(record.gpc),
-                "granted": values["granted"],
-                "denied": values["denied"],
-            },
-        )
+        connection.execute(self._sql(ROLLUP_UPSERT), values)
         connection.execute(
             self._sql(
                 "INSERT INTO chain_head (id, seq, hash) VALUES (1, {seq}, {hash}) "
@@ -186,6 +192,16 @@ class SQLStore(ConsentStore):
         where, params = filter_clause(record_filter or RecordFilter(), self.placeholder)
         sql = f"SELECT {COLUMNS} FROM consent_log {where} ORDER BY seq"
         return (record_from_row(row) for row in self._stream(sql, params))
+
+    def export_csv(
+        self,
+        record_filter: RecordFilter | None = None,
+        progress: Callable[[int], object] | None = None,
+    ) -> Iterator[str]:
+        where, params = filter_clause(record_filter or RecordFilter(), self.placeholder)
+        line = csv_line_sql(self.char_function, self.find_function)
+        rows = self._stream(f"SELECT {line} FROM consent_log {where} ORDER BY seq", params)
+        return csv_chunks((row["line"] for row in rows), progress)
 
     def count(self, record_filter: RecordFilter | None = None) -> int:
         where, params = filter_clause(record_filter or RecordFilter(), self.placeholder)

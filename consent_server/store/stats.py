@@ -20,7 +20,7 @@ MIDNIGHT = "T00:00:00.000000Z"
 ROLLUP_COLUMNS = "day, policy_version, method, gpc, granted, denied"
 ROLLUP_UPSERT = (
     f"INSERT INTO consent_rollup ({ROLLUP_COLUMNS}, n) "
-    "VALUES ({day}, {policy_version}, {method}, {gpc}, {granted}, {denied}, 1) "
+    "VALUES ({day}, {policy_version}, {method}, {gpc_count}, {granted}, {denied}, 1) "
     f"ON CONFLICT ({ROLLUP_COLUMNS}) DO UPDATE SET n = consent_rollup.n + 1"
 )
 

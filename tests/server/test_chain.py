@@ -165,3 +165,23 @@ def test_purge_refuses_a_broken_chain(store, backend):
 def test_service_choices_are_covered_by_the_hash(store, backend):
     backend.tamper("UPDATE consent_log SET granted_services = '[\"youtube\"]' WHERE seq = 3")
     assert store.verify().first_broken == 3
+
+
+def test_a_replayed_request_id_returns_the_first_record_and_appends_nothing(backend):
+    store = backend.open()
+    first = make_record(0)
+    first.request_id = "replayed-request-0001"
+    stored = store.append(first)
+    again = make_record(1)
+    again.request_id = "replayed-request-0001"
+
+    replayed = store.append(again)
+
+    assert (replayed.seq, replayed.hash, replayed.page_url) == (
+        stored.seq,
+        stored.hash,
+        stored.page_url,
+    )
+    assert backend.query("SELECT COUNT(*) FROM consent_log")[0][0] == 1
+    assert store.append(make_record(2)).seq == stored.seq + 1
+    assert store.verify().ok
