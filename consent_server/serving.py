@@ -34,7 +34,10 @@ def run(app_factory: Callable[[], Any], host: str, port: int, workers: int, **ex
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        # Threaded workers: a long export keeps its worker alive (a sync worker would be killed
+        # at the timeout mid-download), and a commit's wait for the disk does not idle the CPU.
+        "worker_class": "gthread",
+        "threads": 4,
         "timeout": 30,
         "graceful_timeout": 10,
         "keepalive": 5,
