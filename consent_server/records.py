@@ -261,17 +261,20 @@ def canonical(record: Record) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def chain_hash(record: Record, prev_hash: str) -> str:
-    """SHA-256 of `prev_hash LF seq LF canonical`; store/postgres.py computes the same in SQL."""
+def chain_hash(record: Record, prev_hash: str, content: bytes | None = None) -> str:
+    """SHA-256 of `prev_hash LF seq LF canonical`; store/postgres.py computes the same in SQL.
+
+    `content` is the record's canonical form when the caller computed it already.
+    """
     place = f"{prev_hash}\n{record.seq}\n".encode()
-    return hashlib.sha256(place + canonical(record)).hexdigest()
+    return hashlib.sha256(place + (content or canonical(record))).hexdigest()
 
 
-def link(record: Record, seq: int, prev_hash: str) -> Record:
+def link(record: Record, seq: int, prev_hash: str, content: bytes | None = None) -> Record:
     """Give a new record its place in the chain."""
     record.seq = seq
     record.prev_hash = prev_hash
-    record.hash = chain_hash(record, prev_hash)
+    record.hash = chain_hash(record, prev_hash, content)
     return record
 
 

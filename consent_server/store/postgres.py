@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..records import Record, canonical, record_from_row
+from ..records import Record, record_from_row
 from .base import COLUMN_NAMES, COLUMNS, StoreUnavailable
-from .sql import SQLStore, row_values, stamp
+from .sql import Pending, SQLStore
 from .stats import ROLLUP_COLUMNS
 
 SCHEMA_LOCK_ID = 0x636F6E73656E74  # "consent"
@@ -150,14 +150,14 @@ class PostgresStore(SQLStore):
             yield connection
 
     def append(self, record: Record) -> Record:
+        pending = Pending.of(record)
         with self._connection() as connection:
-            return self._insert(connection, record)
+            return self._insert(connection, pending)
 
-    def _insert(self, connection: Any, record: Record) -> Record:
+    def _insert(self, connection: Any, pending: Pending) -> Record:
         """Link and insert in one statement, so the head stays locked for one round trip only."""
-        stamp(record)
-        values = row_values(record) | {"content": canonical(record)}
-        row = connection.execute(APPEND, values).fetchone()
+        record = pending.record
+        row = connection.execute(APPEND, pending.values | {"content": pending.content}).fetchone()
         if row is None:
             replayed = connection.execute(
                 f"SELECT {COLUMNS} FROM consent_log WHERE request_id = %(rid)s",

@@ -13,9 +13,19 @@ import json
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any
 
-from ..records import GENESIS_HASH, Record, VerifyResult, link, record_from_row, verify_chain
+from ..records import (
+    GENESIS_HASH,
+    Record,
+    VerifyResult,
+    canonical,
+    link,
+    record_from_row,
+    verify_chain,
+)
+from . import migrations
 from .base import (
     COLUMN_NAMES,
     COLUMNS,
@@ -27,28 +37,32 @@ from .base import (
     utc_now,
 )
 from .csv_export import csv_chunks, csv_line_sql
-from .migrations import VERSION_TABLE, pending
 from .stats import ROLLUP_UPSERT, compute_stats
 
 PURGE_BATCH = 5000
 
 
-def stamp(record: Record) -> None:
-    """Give a new record its creation time (kept when a caller set one)."""
-    record.created_at = record.created_at or utc_now()
+@dataclass
+class Pending:
+    """A record ready to be linked: everything but its place in the chain is computed before the
+    chain's lock is taken, so the lock is held for the database work alone."""
 
+    record: Record
+    content: bytes
+    values: dict[str, Any]
 
-def row_values(record: Record) -> dict[str, Any]:
-    """The record as bound parameters: its columns, with lists as JSON, plus its rollup key."""
-    return record.__dict__ | {
-        "granted": json.dumps(sorted(record.granted)),
-        "denied": json.dumps(sorted(record.denied)),
-        "granted_services": json.dumps(sorted(record.granted_services)),
-        "denied_services": json.dumps(sorted(record.denied_services)),
-        "day": record.created_at[:10],
-        "gpc": record.gpc,
-        "gpc_count": int(record.gpc),
-    }
+    @classmethod
+    def of(cls, record: Record) -> Pending:
+        record.created_at = record.created_at or utc_now()
+        values = record.__dict__ | {
+            "granted": json.dumps(sorted(record.granted)),
+            "denied": json.dumps(sorted(record.denied)),
+            "granted_services": json.dumps(sorted(record.granted_services)),
+            "denied_services": json.dumps(sorted(record.denied_services)),
+            "day": record.created_at[:10],
+            "gpc_count": int(record.gpc),
+        }
+        return cls(record, canonical(record), values)
 
 
 class SQLStore(ConsentStore):
@@ -85,9 +99,9 @@ class SQLStore(ConsentStore):
 
     def _upgrade(self, connection: Any) -> None:
         """Apply pending schema steps; the caller holds the schema lock in an open transaction."""
-        connection.execute(VERSION_TABLE)
+        connection.execute(migrations.VERSION_TABLE)
         row = connection.execute("SELECT version FROM schema_version WHERE id = 1").fetchone()
-        for version, sql in pending(row["version"] if row else 0, self.backend):
+        for version, sql in migrations.pending(row["version"] if row else 0, self.backend):
             self._run_script(connection, sql)
             connection.execute(
                 self._sql(
@@ -118,7 +132,8 @@ class SQLStore(ConsentStore):
         row = connection.execute("SELECT seq, hash FROM chain_anchor WHERE id = 1").fetchone()
         return (row["seq"], row["hash"]) if row else (0, GENESIS_HASH)
 
-    def _insert(self, connection: Any, record: Record) -> Record:
+    def _insert(self, connection: Any, pending: Pending) -> Record:
+        record = pending.record
         seq, prev_hash = self._head(connection)
         if record.request_id:
             replayed = connection.execute(
@@ -127,9 +142,12 @@ class SQLStore(ConsentStore):
             ).fetchone()
             if replayed is not None:
                 return record_from_row(replayed)
-        stamp(record)
-        link(record, seq + 1, prev_hash)
-        values = row_values(record)
+        link(record, seq + 1, prev_hash, pending.content)
+        values = pending.values | {
+            "seq": record.seq,
+            "prev_hash": record.prev_hash,
+            "hash": record.hash,
+        }
         placeholders = ", ".join("{" + name + "}" for name in COLUMN_NAMES)
         connection.execute(
             self._sql(f"INSERT INTO consent_log ({COLUMNS}) VALUES ({placeholders})"), values
@@ -145,10 +163,12 @@ class SQLStore(ConsentStore):
         return record
 
     def append(self, record: Record) -> Record:
+        pending = Pending.of(record)
         with self._write() as connection:
-            return self._insert(connection, record)
+            return self._insert(connection, pending)
 
     def erase(self, consent_id: str, erase_record: Record) -> Record:
+        pending = Pending.of(erase_record)
         with self._write() as connection:
             self._head(connection)
             connection.execute(
@@ -157,7 +177,7 @@ class SQLStore(ConsentStore):
                 ),
                 {"cid": consent_id},
             )
-            return self._insert(connection, erase_record)
+            return self._insert(connection, pending)
 
     def latest(self, consent_id: str) -> Record | None:
         with self._read() as connection:
