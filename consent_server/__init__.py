@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import ConfigError, load_settings
 from .context import Services
+from .dashboard import DashboardSessions
 from .limits import init_rate_limits
 from .manifest import ManifestSource
 from .store import open_store
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=30),
     )
 
+    app.session_interface = DashboardSessions()
     app.extensions["consent"] = Services(
         store=open_store(database_url(settings, app.instance_path), timeout=settings["DB_TIMEOUT"]),
         signer=TokenSigner(settings["SECRET_KEYS"], settings["MAX_AGE_DAYS"] * 86400),

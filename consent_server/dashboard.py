@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Flask,
+    Request,
     Response,
     current_app,
     jsonify,
@@ -24,6 +26,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from .admin import record_filter_from_args, stats, token_matches
 from .context import services
@@ -36,6 +39,15 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 RECENT_RECORDS = 50
+
+
+class DashboardSessions(SecureCookieSessionInterface):
+    """Only the dashboard has sessions: every other request skips reading the session cookie."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        if not request.path.startswith(app.config["SESSION_COOKIE_PATH"]):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
 
 def _csrf_token() -> str:

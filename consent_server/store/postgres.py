@@ -66,6 +66,7 @@ class PostgresStore(SQLStore):
     """Consent log in PostgreSQL through a per-process connection pool."""
 
     backend = "postgres"
+    placeholder_format = "%({})s"
     head_lock_suffix = " FOR UPDATE"
     char_function = "chr"
     find_function = "strpos"
@@ -82,9 +83,6 @@ class PostgresStore(SQLStore):
         self._pool_pid = 0
         self._lock = threading.Lock()
         self._schema_ready = False
-
-    def placeholder(self, name: str) -> str:
-        return f"%({name})s"
 
     def bucket_sql(self, bucket: str) -> str:
         if bucket == "week":

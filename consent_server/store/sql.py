@@ -14,6 +14,7 @@ from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..records import (
@@ -69,13 +70,10 @@ class SQLStore(ConsentStore):
     """Chain logic over a DB-API connection whose rows can be read as mappings."""
 
     backend = ""
+    placeholder_format = ""
     head_lock_suffix = ""
     char_function = "char"
     find_function = "instr"
-
-    @abstractmethod
-    def placeholder(self, name: str) -> str:
-        """How the driver spells the named parameter `name`."""
 
     @abstractmethod
     def _write(self) -> AbstractContextManager[Any]:
@@ -112,9 +110,13 @@ class SQLStore(ConsentStore):
                 {"version": version, "now": utc_now()},
             )
 
+    def placeholder(self, name: str) -> str:
+        """How the driver spells the named parameter `name`."""
+        return self.placeholder_format.format(name)
+
     def _sql(self, text: str) -> str:
         """Spell `{name}` parameters for this driver."""
-        return text.format_map(_Placeholders(self.placeholder))
+        return spell(text, self.placeholder_format)
 
     def _head(self, connection: Any) -> tuple[int, str]:
         row = connection.execute(
@@ -373,6 +375,12 @@ class SQLStore(ConsentStore):
         except StoreUnavailable:
             return False
         return True
+
+
+@lru_cache(maxsize=256)
+def spell(text: str, placeholder_format: str) -> str:
+    """`text` with each `{name}` spelled as the driver's named parameter (cached: statements repeat)."""
+    return text.format_map(_Placeholders(placeholder_format.format))
 
 
 class _Placeholders(dict):

@@ -28,15 +28,13 @@ class SQLiteStore(SQLStore):
     """Consent log in one SQLite file; one connection per thread and process."""
 
     backend = "sqlite"
+    placeholder_format = ":{}"
 
     def __init__(self, path: str, timeout: float = 5.0) -> None:
         self.path = path
         self.timeout = timeout
         self._local = threading.local()
         self._schema_ready = False
-
-    def placeholder(self, name: str) -> str:
-        return ":" + name
 
     def bucket_sql(self, bucket: str) -> str:
         return "date(day, 'weekday 0', '-6 days')" if bucket == "week" else "day"
