@@ -173,6 +173,13 @@ def validate(settings: dict[str, Any]) -> dict[str, Any]:
     url = settings["DATABASE_URL"]
     if url is not None and not re.match(r"^(sqlite:///|postgres(ql)?://)", str(url)):
         raise ConfigError("CONSENT_DATABASE_URL: expected sqlite:///PATH or postgresql://...")
+    if url is not None and str(url).startswith("sqlite:///"):
+        from .store.sqlite import parse_sqlite_url
+
+        try:
+            parse_sqlite_url(str(url))
+        except ValueError as error:
+            raise ConfigError(f"CONSENT_DATABASE_URL: {error}") from None
     return settings
 
 

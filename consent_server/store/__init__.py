@@ -8,11 +8,12 @@ __all__ = ["ConsentStore", "RecordFilter", "StoreUnavailable", "open_store"]
 
 
 def open_store(url: str, timeout: float = 5.0) -> ConsentStore:
-    """Open the log named by a `sqlite:///path` or `postgresql://` URL."""
+    """Open the log named by a `sqlite:///path[?synchronous=full|normal]` or `postgresql://` URL."""
     if url.startswith("sqlite:///"):
-        from .sqlite import SQLiteStore
+        from .sqlite import SQLiteStore, parse_sqlite_url
 
-        return SQLiteStore(url.removeprefix("sqlite:///"), timeout=timeout)
+        path, synchronous = parse_sqlite_url(url)
+        return SQLiteStore(path, timeout=timeout, synchronous=synchronous)
     if url.startswith(("postgresql://", "postgres://")):
         from .postgres import PostgresStore
 

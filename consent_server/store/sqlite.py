@@ -22,6 +22,23 @@ from .base import StoreUnavailable
 from .sql import SQLStore
 
 FETCH_BATCH = 2000
+# full: a commit reaches the disk before `append` returns, so an acknowledged decision survives a
+# power cut. normal: it reaches the operating system, so it survives a crash of the server but not
+# of the machine; commits are several times faster.
+SYNCHRONOUS_MODES = ("full", "normal")
+
+
+def parse_sqlite_url(url: str) -> tuple[str, str]:
+    """The path and the synchronous mode of `sqlite:///PATH[?synchronous=full|normal]`."""
+    path, _, query = url.removeprefix("sqlite:///").partition("?")
+    options = dict(item.partition("=")[::2] for item in query.split("&") if item)
+    unknown = set(options) - {"synchronous"}
+    if unknown:
+        raise ValueError(f"unknown SQLite option {sorted(unknown)[0]!r} (known: synchronous)")
+    synchronous = options.get("synchronous", "full").lower()
+    if synchronous not in SYNCHRONOUS_MODES:
+        raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS_MODES)}")
+    return path, synchronous
 
 
 class SQLiteStore(SQLStore):
@@ -30,9 +47,12 @@ class SQLiteStore(SQLStore):
     backend = "sqlite"
     placeholder_format = ":{}"
 
-    def __init__(self, path: str, timeout: float = 5.0) -> None:
+    def __init__(self, path: str, timeout: float = 5.0, synchronous: str = "full") -> None:
+        if synchronous not in SYNCHRONOUS_MODES:
+            raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS_MODES)}")
         self.path = path
         self.timeout = timeout
+        self.synchronous = synchronous
         self._local = threading.local()
         self._schema_ready = False
 
@@ -48,7 +68,7 @@ class SQLiteStore(SQLStore):
             connection.row_factory = sqlite3.Row
             connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = FULL")
+            connection.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
             if not self._schema_ready:
                 self._upgrade_locked(connection)
                 self._schema_ready = True

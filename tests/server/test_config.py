@@ -42,6 +42,8 @@ def test_demo_mode_runs_without_secret(db_path):
         ({"COOKIE_SAMESITE": "None", "COOKIE_SECURE": "false"}, "requires CONSENT_COOKIE_SECURE"),
         ({"COOKIE_NAME": "bad name;"}, "CONSENT_COOKIE_NAME"),
         ({"DATABASE_URL": "mysql://x"}, "CONSENT_DATABASE_URL"),
+        ({"DATABASE_URL": "sqlite:///x.db?synchronous=off"}, "synchronous must be one of"),
+        ({"DATABASE_URL": "sqlite:///x.db?journal=delete"}, "unknown SQLite option 'journal'"),
         ({"MANIFEST": "/nonexistent/manifest.json"}, "CONSENT_MANIFEST"),
     ],
 )
@@ -88,3 +90,15 @@ def test_default_database_lives_in_instance_folder(tmp_path):
     assert app.test_client().get("/readyz").status_code == 200
     assert (tmp_path / "instance" / "consent.sqlite3").exists()
     assert app.instance_path == str(tmp_path / "instance")
+
+
+@pytest.mark.parametrize(("query", "expected"), [("", 2), ("?synchronous=normal", 1)])
+def test_sqlite_durability_follows_the_database_url(base, db_path, query, expected):
+    store = (
+        create_app({**base, "DATABASE_URL": f"sqlite:///{db_path}{query}"})
+        .extensions["consent"]
+        .store
+    )
+    assert store.ready()
+    assert store._connection().execute("PRAGMA synchronous").fetchone()[0] == expected
+    assert db_path.exists()
