@@ -13,7 +13,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
@@ -76,7 +76,16 @@ class Finding:
         return not self.gated
 
     def as_dict(self) -> dict[str, object]:
-        return {**asdict(self), "status": self.status}
+        return {
+            "page": self.page,
+            "element": self.element,
+            "url": self.url,
+            "host": self.host,
+            "service": self.service,
+            "category": self.category,
+            "gated": self.gated,
+            "status": self.status,
+        }
 
 
 def host_of(url: str) -> str | None:

@@ -78,7 +78,21 @@ def _gated(attributes: list[tuple[str, str | None]], service: EmbedService) -> l
     ]
 
 
+def mentions_a_host(page: str, services: Sequence[EmbedService]) -> bool:
+    """Whether any declared host occurs in the page at all: most pages of a site have none, and
+    this check is far cheaper than parsing their scripts and frames."""
+    lowered = page.lower()
+    return any(
+        host.lower().strip().removeprefix("*.").removeprefix(".") in lowered
+        for service in services
+        for host in service.hosts
+    )
+
+
 def gate_service_scripts(page: str, services: Sequence[EmbedService]) -> str:
+    if not mentions_a_host(page, services):
+        return page
+
     def rewrite(match: re.Match[str]) -> str:
         attributes = parse_attributes(match.group(1))
         values = dict(attributes)
@@ -103,6 +117,9 @@ def embed_placeholders(
     category_titles: dict[str, str],
     text: PlaceholderText = PlaceholderText(),
 ) -> str:
+    if not mentions_a_host(page, services):
+        return page
+
     def rewrite(match: re.Match[str]) -> str:
         attributes = parse_attributes(match.group(1))
         source = dict(attributes).get("src") or ""
