@@ -90,9 +90,6 @@ def mentions_a_host(page: str, services: Sequence[EmbedService]) -> bool:
 
 
 def gate_service_scripts(page: str, services: Sequence[EmbedService]) -> str:
-    if not mentions_a_host(page, services):
-        return page
-
     def rewrite(match: re.Match[str]) -> str:
         attributes = parse_attributes(match.group(1))
         values = dict(attributes)
@@ -117,9 +114,6 @@ def embed_placeholders(
     category_titles: dict[str, str],
     text: PlaceholderText = PlaceholderText(),
 ) -> str:
-    if not mentions_a_host(page, services):
-        return page
-
     def rewrite(match: re.Match[str]) -> str:
         attributes = parse_attributes(match.group(1))
         source = dict(attributes).get("src") or ""

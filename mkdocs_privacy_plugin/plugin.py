@@ -146,9 +146,10 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
 
     def _fix(self, html: str, config: MkDocsConfig) -> str:
         options = self.config.fixups
-        if options.gate_scripts and self.embed_services:
+        mentioned = bool(self.embed_services) and fixups.mentions_a_host(html, self.embed_services)
+        if options.gate_scripts and mentioned:
             html = fixups.gate_service_scripts(html, self.embed_services)
-        if options.embeds and self.embed_services:
+        if options.embeds and mentioned:
             titles = {c["id"]: c["title"] for c in self.manifest["categories"]}
             text = fixups.PlaceholderText(
                 notice=self.texts["embed_notice"],
