@@ -25,7 +25,7 @@ GENESIS_HASH = "0" * 64
 VISITOR_METHODS = ("accept_all", "reject_all", "custom")
 METHODS = (*VISITOR_METHODS, "withdraw", "erase")
 CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-POLICY_VERSION = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+POLICY_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$")
 MAX_CATEGORIES = 64
 MAX_URL_LENGTH = 2048
@@ -34,7 +34,7 @@ MAX_ORIGIN_LENGTH = 256
 REQUEST_FIELDS = {"choices", "services", "policy_version", "language", "page_url", "method"}
 SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MAX_SERVICES = 128
-REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{15,63}$")
 
 
 class InvalidRequest(ValueError):
@@ -182,7 +182,8 @@ def _parse_policy_version(value: Any) -> str:
     if not isinstance(value, str) or not POLICY_VERSION.fullmatch(value):
         raise InvalidRequest(
             "invalid_policy_version",
-            "policy_version must be 1-64 characters of letters, digits, '.', '_' or '-'",
+            "policy_version must be 1-64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit",
         )
     return value
 
@@ -324,11 +325,17 @@ def parse_timestamp(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def join_ids(ids: Iterable[str]) -> str:
+    """How the log stores a list of category or service ids: sorted, space-separated (ids are
+    validated to hold no spaces), which is also how the CSV export shows them."""
+    return " ".join(sorted(ids))
+
+
 def record_from_row(row: Mapping[str, Any]) -> Record:
-    """Build a Record from a store row whose granted/denied columns hold JSON lists."""
+    """Build a Record from a store row whose id-list columns hold space-separated ids."""
     data = dict(row)
     for name in ("granted", "denied", "granted_services", "denied_services"):
         if isinstance(data[name], str):
-            data[name] = json.loads(data[name])
+            data[name] = data[name].split()
     data["gpc"] = bool(data["gpc"])
     return Record(**data)

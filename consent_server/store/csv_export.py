@@ -1,11 +1,12 @@
 """CSV lines built by the database, so that a million-record export never runs Python per cell.
 
 The rules are those of a spreadsheet-safe CSV (RFC 4180 with CRLF line ends):
-- lists of category or service ids are space-separated (ids hold no spaces, commas or quotes);
-- free text that visitors control (page URL, user agent, origin) is quoted when it holds a comma,
-  a quote or a line break, with quotes doubled;
-- a cell that would start a spreadsheet formula (=, +, -, @, tab, CR) gets a leading apostrophe.
-Every other column has a restricted alphabet (validated on the way in) and needs no quoting.
+- id lists are stored space-separated already (ids hold no spaces, commas or quotes);
+- text that visitors control is quoted when it holds a comma, a quote or a line break, with quotes
+  doubled; a user agent or origin that would start a spreadsheet formula (=, +, -, @, tab, CR)
+  gets a leading apostrophe (a page URL is validated to start with http and to hold no spaces);
+- every other column has an alphabet, validated on the way in, that starts with a letter or digit
+  and holds no separator, so it needs neither quotes nor a guard.
 """
 
 from __future__ import annotations
@@ -22,14 +23,15 @@ HEADER = ",".join(EXPORT_FIELDS)
 LINE_END = "\r\n"
 CHUNK_LINES = 2000
 
-ID_LISTS = ("granted", "denied", "granted_services", "denied_services")
-FREE_TEXT = ("page_url", "user_agent", "origin")
-MAY_START_WITH_MINUS = ("policy_version", "request_id", "consent_id")
+HEADER_TEXT = ("user_agent", "origin")
+URL_TEXT = ("page_url",)
 NUMBERS = ("seq", "schema_version")
 FLAGS = {
     "gpc": "gpc",
     "erased": "personal_digest <> '' AND personal_salt = ''",
 }
+QUOTE = "'\"'"
+COMMA = "','"
 
 
 def csv_line_sql(char: str, find: str) -> str:
@@ -40,31 +42,25 @@ def csv_line_sql(char: str, find: str) -> str:
     """
     tab, cr, lf = f"{char}(9)", f"{char}(13)", f"{char}(10)"
 
-    def formula_guard(column: str, starters: str) -> str:
-        return f"CASE WHEN substr({column}, 1, 1) IN ({starters}) THEN '''' ELSE '' END"
+    def quoted(column: str, needles: tuple[str, ...], guard: str = "''") -> str:
+        needs_quotes = " OR ".join(f"{find}({column}, {needle}) > 0" for needle in needles)
+        doubled = f"replace({column}, {QUOTE}, '\"\"')"
+        return (
+            f"CASE WHEN {needs_quotes} THEN {QUOTE} || {guard} || {doubled} || {QUOTE} "
+            f"ELSE {guard} || {column} END"
+        )
 
     def cell(column: str) -> str:
         if column in NUMBERS:
             return f"CAST({column} AS TEXT)"
         if column in FLAGS:
             return f"CASE WHEN {FLAGS[column]} THEN 'True' ELSE 'False' END"
-        if column in ID_LISTS:
-            return (
-                f"CASE WHEN {column} = '[]' THEN '' ELSE "
-                f"replace(substr({column}, 3, length({column}) - 4), '\", \"', ' ') END"
-            )
-        if column in MAY_START_WITH_MINUS:
-            return formula_guard(column, "'-'") + f" || {column}"
-        if column in FREE_TEXT:
-            guard = formula_guard(column, f"'=', '+', '-', '@', {tab}, {cr}")
-            needs_quotes = " OR ".join(
-                f"{find}({column}, {needle}) > 0" for needle in ("','", "'\"'", lf, cr)
-            )
-            return (
-                f"CASE WHEN {needs_quotes} "
-                f"THEN '\"' || {guard} || replace({column}, '\"', '\"\"') || '\"' "
-                f"ELSE {guard} || {column} END"
-            )
+        if column in URL_TEXT:
+            return quoted(column, (COMMA, QUOTE))
+        if column in HEADER_TEXT:
+            starters = f"'=', '+', '-', '@', {tab}, {cr}"
+            guard = f"(CASE WHEN substr({column}, 1, 1) IN ({starters}) THEN '''' ELSE '' END)"
+            return quoted(column, (COMMA, QUOTE, lf, cr), guard)
         return column
 
     return " || ',' || ".join(f"({cell(name)})" for name in EXPORT_FIELDS) + " AS line"

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..records import Record, record_from_row
 from .base import COLUMN_NAMES, COLUMNS, StoreUnavailable
-from .sql import Pending, SQLStore
+from .sql import REPLAYED, Pending, SQLStore
 from .stats import ROLLUP_COLUMNS
 
 SCHEMA_LOCK_ID = 0x636F6E73656E74  # "consent"
@@ -158,8 +158,7 @@ class PostgresStore(SQLStore):
         row = connection.execute(APPEND, pending.values | {"content": pending.content}).fetchone()
         if row is None:
             replayed = connection.execute(
-                f"SELECT {COLUMNS} FROM consent_log WHERE request_id = %(rid)s",
-                {"rid": record.request_id},
+                self._sql(REPLAYED), {"rid": record.request_id}
             ).fetchone()
             return record_from_row(replayed)
         record.seq, record.prev_hash, record.hash = row["seq"], row["prev_hash"], row["hash"]

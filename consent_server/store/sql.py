@@ -9,7 +9,6 @@ deleted tail is found too.
 
 from __future__ import annotations
 
-import json
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -22,6 +21,7 @@ from ..records import (
     Record,
     VerifyResult,
     canonical,
+    join_ids,
     link,
     record_from_row,
     verify_chain,
@@ -41,6 +41,9 @@ from .csv_export import csv_chunks, csv_line_sql
 from .stats import ROLLUP_UPSERT, compute_stats
 
 PURGE_BATCH = 5000
+# The record an Idempotency-Key already made. The `<> ''` lets the database use the partial unique
+# index on request_id; without it, every lookup would scan the whole log under the chain's lock.
+REPLAYED = f"SELECT {COLUMNS} FROM consent_log WHERE request_id = {{rid}} AND request_id <> ''"
 
 
 @dataclass
@@ -56,10 +59,10 @@ class Pending:
     def of(cls, record: Record) -> Pending:
         record.created_at = record.created_at or utc_now()
         values = record.__dict__ | {
-            "granted": json.dumps(sorted(record.granted)),
-            "denied": json.dumps(sorted(record.denied)),
-            "granted_services": json.dumps(sorted(record.granted_services)),
-            "denied_services": json.dumps(sorted(record.denied_services)),
+            "granted": join_ids(record.granted),
+            "denied": join_ids(record.denied),
+            "granted_services": join_ids(record.granted_services),
+            "denied_services": join_ids(record.denied_services),
             "day": record.created_at[:10],
             "gpc_count": int(record.gpc),
         }
@@ -139,8 +142,7 @@ class SQLStore(ConsentStore):
         seq, prev_hash = self._head(connection)
         if record.request_id:
             replayed = connection.execute(
-                self._sql(f"SELECT {COLUMNS} FROM consent_log WHERE request_id = {{rid}}"),
-                {"rid": record.request_id},
+                self._sql(REPLAYED), {"rid": record.request_id}
             ).fetchone()
             if replayed is not None:
                 return record_from_row(replayed)

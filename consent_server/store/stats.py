@@ -8,7 +8,6 @@ itself with the same queries, joined to the rollup of the whole days in between.
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -125,7 +124,7 @@ def _shape(per_bucket, per_version, choices, known, bucket) -> dict[str, Any]:
     for row in choices:
         entry = versions.setdefault(row["policy_version"], new_version())
         for column in ("granted", "denied"):
-            for category in json.loads(row[column]):
+            for category in row[column].split():
                 for target in (entry["categories"], overall):
                     counts = target.setdefault(category, {"granted": 0, "denied": 0})
                     counts[column] += int(row["n"])

@@ -34,6 +34,7 @@ BAD_BODIES = {
     "missing policy_version": (body_with(policy_version=...), "invalid_policy_version"),
     "overlong policy_version": (body_with(policy_version="v" * 65), "invalid_policy_version"),
     "policy_version not a string": (body_with(policy_version=3), "invalid_policy_version"),
+    "policy_version like a formula": (body_with(policy_version="-1+1"), "invalid_policy_version"),
     "missing method": (body_with(method=...), "invalid_method"),
     "unknown method": (body_with(method="withdraw"), "invalid_method"),
     "overlong page_url": (

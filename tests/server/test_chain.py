@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from consent_server.records import Record, seal_personal_fields
-from consent_server.store import ConsentStore
+from consent_server.store import ConsentStore, open_store
+from consent_server.store.sql import REPLAYED
 
 FIELDS_TO_TAMPER = {
     "consent_id": "'someone-else'",
@@ -185,3 +187,14 @@ def test_a_replayed_request_id_returns_the_first_record_and_appends_nothing(back
     assert backend.query("SELECT COUNT(*) FROM consent_log")[0][0] == 1
     assert store.append(make_record(2)).seq == stored.seq + 1
     assert store.verify().ok
+
+
+def test_the_replay_lookup_uses_the_request_id_index(db_path):
+    """A lookup that scanned the log would run under the chain's lock on every banner decision."""
+    store = open_store(f"sqlite:///{db_path}")
+    store.append(make_record(0))
+    with sqlite3.connect(db_path) as connection:
+        plan = connection.execute(
+            "EXPLAIN QUERY PLAN " + REPLAYED.format(rid=":rid"), {"rid": "some-request-0001"}
+        ).fetchall()
+    assert "consent_log_by_request_id" in " ".join(str(step) for step in plan)

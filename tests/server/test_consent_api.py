@@ -278,9 +278,10 @@ def test_a_resent_decision_is_logged_once(app, row_count):
         == 201
     )
     assert row_count() == 2
-    assert_json_error(
-        post_consent(app.test_client(), headers={"Idempotency-Key": "short"}),
-        400,
-        "invalid_idempotency_key",
-    )
+    for malformed in ("short", "-starts-like-a-formula-01"):
+        assert_json_error(
+            post_consent(app.test_client(), headers={"Idempotency-Key": malformed}),
+            400,
+            "invalid_idempotency_key",
+        )
     assert app.extensions["consent"].store.verify().ok

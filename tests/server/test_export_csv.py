@@ -13,6 +13,7 @@ HOSTILE_TEXTS = [
     '=HYPERLINK("https://evil.example"),"x"',
     "+1, -1",
     "-2",
+    "https://starts.like/a-url",
     "@SUM(A1)",
     "\tstarts with a tab",
     "\rstarts with a carriage return",
@@ -75,8 +76,8 @@ def test_every_cell_matches_the_record_and_formulas_are_neutralised(backend):
                 denied=[],
                 granted_services=["video.example"],
                 denied_services=["ads-1", "maps"],
-                policy_version="-v2",
-                request_id="-starts-with-minus-0001",
+                policy_version="v2.1_b-c",
+                request_id="a-request-id_0001",
                 gpc=True,
             )
         )
