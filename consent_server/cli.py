@@ -56,21 +56,27 @@ def main() -> None:
 @click.option("--workers", default=None, type=click.IntRange(1, 64), help="Worker processes.")
 @click.option(
     "--threads",
-    default=4,
-    show_default=True,
+    default=None,
     type=click.IntRange(1, 64),
-    help="Threads per worker: they overlap the log's commits with other requests.",
+    help="Threads per worker (default: 1 on SQLite, 4 on PostgreSQL).",
 )
-def serve(host: str, port: int, workers: int | None, threads: int) -> None:
+def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Run the server under gunicorn with production defaults."""
-    from .serving import default_workers, run
+    from .serving import default_threads, default_workers, run
 
-    _settings()
+    settings = _settings()
     try:
         create_app().extensions["consent"].store.close()
     except (ConfigError, StoreUnavailable) as error:
         _fail(str(error))
-    run(create_app, host, port, workers or default_workers(), threads=threads)
+    url = database_url(settings, instance_path())
+    run(
+        create_app,
+        host,
+        port,
+        workers or default_workers(),
+        threads=threads or default_threads(url),
+    )
 
 
 @main.command()

@@ -26,6 +26,13 @@ class GunicornServer(BaseApplication):
         return self.app_factory()
 
 
+def default_threads(database_url: str) -> int:
+    """SQLite commits under one lock that a thread must hold while it waits for the GIL, so more
+    threads only queue; PostgreSQL's lock lives in the database, and threads overlap its round
+    trips (bench/README.md has the figures)."""
+    return 1 if database_url.startswith("sqlite:") else 4
+
+
 def default_workers() -> int:
     return max(2, min(2 * (os.cpu_count() or 1) + 1, 9))
 
@@ -35,9 +42,9 @@ def run(app_factory: Callable[[], Any], host: str, port: int, workers: int, **ex
         "bind": f"{host}:{port}",
         "workers": workers,
         # Threaded workers: a long export keeps its worker alive (a sync worker would be killed
-        # at the timeout mid-download), and a commit's wait for the disk does not idle the CPU.
+        # at the timeout mid-download) and idle keep-alive connections cost no worker.
         "worker_class": "gthread",
-        "threads": 4,
+        "threads": 1,
         "timeout": 30,
         "graceful_timeout": 10,
         "keepalive": 5,
