@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -62,6 +64,27 @@ except ImportError:  # pragma: no cover - depends on the installed extras
     psycopg = None
 
 
+class IdleCheck:
+    """Tests a pooled connection before use only when it sat idle for a while.
+
+    A connection that went back to the pool moments ago is known good, and a busy server would
+    otherwise pay one extra round trip per request; one that idled may have been cut by a database
+    restart, and is tested (and replaced) before a request sees it fail.
+    """
+
+    def __init__(self, idle_seconds: float = 1.0) -> None:
+        self.idle_seconds = idle_seconds
+        self._returned_at: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+    def returned(self, connection: Any) -> None:
+        self._returned_at[connection] = time.monotonic()
+
+    def check(self, connection: Any) -> None:
+        returned_at = self._returned_at.get(connection)
+        if returned_at is None or time.monotonic() - returned_at > self.idle_seconds:
+            ConnectionPool.check_connection(connection)
+
+
 class PostgresStore(SQLStore):
     """Consent log in PostgreSQL through a per-process connection pool."""
 
@@ -83,6 +106,7 @@ class PostgresStore(SQLStore):
         self._pool_pid = 0
         self._lock = threading.Lock()
         self._schema_ready = False
+        self._idle_check = IdleCheck()
 
     def bucket_sql(self, bucket: str) -> str:
         if bucket == "week":
@@ -105,7 +129,8 @@ class PostgresStore(SQLStore):
                     },
                     reconnect_timeout=0,
                     open=False,
-                    check=ConnectionPool.check_connection,
+                    check=self._idle_check.check,
+                    reset=self._idle_check.returned,
                 )
                 self._pool.open(wait=False)
                 self._pool_pid = os.getpid()
