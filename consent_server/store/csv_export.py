@@ -21,7 +21,6 @@ EXPORT_FIELDS = (
 )  # fmt: skip
 HEADER = ",".join(EXPORT_FIELDS)
 LINE_END = "\r\n"
-CHUNK_LINES = 2000
 
 HEADER_TEXT = ("user_agent", "origin")
 URL_TEXT = ("page_url",)
@@ -66,18 +65,16 @@ def csv_line_sql(char: str, find: str) -> str:
     return " || ',' || ".join(f"({cell(name)})" for name in EXPORT_FIELDS) + " AS line"
 
 
-def csv_chunks(lines: Iterator[str], progress: Callable[[int], object] | None) -> Iterator[str]:
-    """The header and the lines, joined in chunks; the first chunk waits for the first lines, so
+def csv_chunks(
+    batches: Iterator[list[str]], progress: Callable[[int], object] | None
+) -> Iterator[str]:
+    """The header, then one chunk per batch of lines. The header waits for the first batch, so
     a log that cannot be read fails before anything is sent."""
-    batch = [HEADER]
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= CHUNK_LINES:
-            yield LINE_END.join(batch) + LINE_END
-            if progress:
-                progress(len(batch) - (batch[0] is HEADER))
-            batch = []
-    if batch:
+    first = next(batches, [])
+    yield LINE_END.join([HEADER, *first]) + LINE_END
+    if progress and first:
+        progress(len(first))
+    for batch in batches:
         yield LINE_END.join(batch) + LINE_END
         if progress:
-            progress(len(batch) - (batch[0] is HEADER))
+            progress(len(batch))

@@ -58,7 +58,7 @@ SELECT seq, prev_hash, hash FROM inserted
 
 try:
     import psycopg
-    from psycopg.rows import dict_row
+    from psycopg.rows import dict_row, tuple_row
     from psycopg_pool import ConnectionPool, PoolTimeout
 except ImportError:  # pragma: no cover - depends on the installed extras
     psycopg = None
@@ -192,17 +192,20 @@ class PostgresStore(SQLStore):
     def _read(self) -> Any:
         return self._transaction()
 
-    def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[Any]:
+    def _batches(
+        self, sql: str, params: dict[str, Any], *, plain: bool = False
+    ) -> Iterator[list[Any]]:
         """A server-side cursor, so a million-row export never sits in memory."""
+        factory = tuple_row if plain else dict_row
         with (
             self._transaction() as connection,
             self._guard(),
-            connection.cursor(name="consent_stream") as cursor,
+            connection.cursor(name="consent_stream", row_factory=factory) as cursor,
         ):
             cursor.itersize = FETCH_BATCH
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(FETCH_BATCH):
-                yield from rows
+                yield rows
 
     def close(self) -> None:
         with self._lock:

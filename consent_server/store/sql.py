@@ -91,8 +91,14 @@ class SQLStore(ConsentStore):
         """SQL for the day (YYYY-MM-DD) or the week (its Monday) of a `day` column."""
 
     @abstractmethod
+    def _batches(
+        self, sql: str, params: dict[str, Any], *, plain: bool = False
+    ) -> Iterator[list[Any]]:
+        """Rows of a large query in batches, from one snapshot; `plain` rows are bare tuples."""
+
     def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[Any]:
-        """Rows of a large query, fetched in batches from one snapshot."""
+        for batch in self._batches(sql, params):
+            yield from batch
 
     @abstractmethod
     def _run_script(self, connection: Any, sql: str) -> None:
@@ -224,8 +230,10 @@ class SQLStore(ConsentStore):
     ) -> Iterator[str]:
         where, params = filter_clause(record_filter or RecordFilter(), self.placeholder)
         line = csv_line_sql(self.char_function, self.find_function)
-        rows = self._stream(f"SELECT {line} FROM consent_log {where} ORDER BY seq", params)
-        return csv_chunks((row["line"] for row in rows), progress)
+        batches = self._batches(
+            f"SELECT {line} FROM consent_log {where} ORDER BY seq", params, plain=True
+        )
+        return csv_chunks(([row[0] for row in batch] for batch in batches), progress)
 
     def count(self, record_filter: RecordFilter | None = None) -> int:
         where, params = filter_clause(record_filter or RecordFilter(), self.placeholder)

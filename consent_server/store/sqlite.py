@@ -165,10 +165,14 @@ class SQLiteStore(SQLStore):
     def _read(self) -> Any:
         return self._transaction("BEGIN")
 
-    def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[Any]:
+    def _batches(
+        self, sql: str, params: dict[str, Any], *, plain: bool = False
+    ) -> Iterator[list[Any]]:
         """From a connection of its own, so a long export never holds the request's connection."""
         with self._guard():
             connection = self._open()
+        if plain:
+            connection.row_factory = None
         try:
             with self._guard():
                 connection.execute("BEGIN")
@@ -178,7 +182,7 @@ class SQLiteStore(SQLStore):
                     rows = cursor.fetchmany(FETCH_BATCH)
                 if not rows:
                     return
-                yield from rows
+                yield rows
         finally:
             connection.close()
 
