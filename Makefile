@@ -42,8 +42,15 @@ test: setup chromium axe
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-bench: setup
-	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+# Every benchmark runs, one at a time, even when one fails; figures and goals: bench/README.md.
+bench: setup chromium
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk not installed: bench_post_ratio.py will fail (apt-get install wrk)"; fi; }
+	@failed=""; for script in bench/bench_*.py; do \
+	  echo "== $$script"; $(BIN)/python $$script || failed="$$failed $$script"; \
+	done; if [ -n "$$failed" ]; then echo "benchmarks that failed:$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

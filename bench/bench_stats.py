@@ -1,8 +1,9 @@
 """Benchmark: admin statistics over 1,000,000 records on SQLite (goal: under 1 s).
 
-Fills a fresh SQLite log with a valid chain spread over 60 days, then times
-`GET /api/v1/admin/stats` through the app for whole-day ranges (served by the rollup) and for a
-range that starts and ends inside a day (partial days come from the log).
+Fills a fresh SQLite log with a valid chain spread over 60 days, builds the daily rollup that
+appends keep (one GROUP BY over the log; the script fails if the stats do not count every record),
+then times `GET /api/v1/admin/stats` through the app for whole-day ranges (served by the rollup)
+and for a range that starts and ends inside a day (partial days come from the log).
 
     .venv/bin/python bench/bench_stats.py [--records N]
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import random
 import sqlite3
 import statistics
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from consent_server import create_app
-from consent_server.records import GENESIS_HASH, Record, link, seal_personal_fields
+from consent_server.records import GENESIS_HASH, Record, join_ids, link, seal_personal_fields
 from consent_server.store.base import COLUMN_NAMES
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
@@ -31,8 +31,15 @@ CHOICES = {
 }
 
 
+ROLLUP_REBUILD = (
+    "INSERT INTO consent_rollup (day, policy_version, method, gpc, granted, denied, n) "
+    "SELECT substr(created_at, 1, 10), policy_version, method, CASE WHEN gpc THEN 1 ELSE 0 END, "
+    "granted, denied, COUNT(*) FROM consent_log GROUP BY 1, 2, 3, 4, 5, 6"
+)
+
+
 def fill(database: Path, count: int) -> None:
-    """Insert `count` chained records straight into the file, then let the app build its rollup."""
+    """Insert `count` chained records straight into the file, as appends would have left them."""
     generator = random.Random(1)
     rows, prev = [], GENESIS_HASH
     for seq in range(1, count + 1):
@@ -50,7 +57,7 @@ def fill(database: Path, count: int) -> None:
         link(record, seq, prev)
         prev = record.hash
         values = record.__dict__ | {
-            name: json.dumps(getattr(record, name))
+            name: join_ids(getattr(record, name))
             for name in ("granted", "denied", "granted_services", "denied_services")
         }
         rows.append(tuple(values[name] for name in COLUMN_NAMES))
@@ -62,8 +69,14 @@ def fill(database: Path, count: int) -> None:
             rows,
         )
         connection.execute("INSERT OR REPLACE INTO chain_head VALUES (1, ?, ?)", (count, prev))
-        connection.execute("DELETE FROM consent_rollup")
     store.close()
+
+
+def build_rollup(database: Path) -> None:
+    """The daily rollup that appends keep up to date, built in one pass over the filled log."""
+    with sqlite3.connect(database) as connection:
+        connection.execute("DELETE FROM consent_rollup")
+        connection.execute(ROLLUP_REBUILD)
 
 
 def settings(database: Path) -> dict:
@@ -100,10 +113,11 @@ def main() -> None:
         fill(database, arguments.records)
         print(f"filled {arguments.records:,} records in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
+        build_rollup(database)
+        print(f"rollup built from the log in {time.perf_counter() - started:.1f} s")
         app = create_app(settings(database))
         client = app.test_client()
         assert app.extensions["consent"].store.ready()
-        print(f"rollup rebuilt from the log at start-up in {time.perf_counter() - started:.1f} s")
         cases = {
             "all records, by day": {},
             "all records, by week": {"bucket": "week"},
@@ -113,10 +127,17 @@ def main() -> None:
                 "until": "2026-10-10T09:30:00Z",
             },
         }
+        slowest = 0.0
         for name, query in cases.items():
             seconds, total = time_stats(client, query)
+            slowest = max(slowest, seconds)
             print(f"stats, {name:<38} {seconds * 1000:8.1f} ms  ({total:,} records)")
-        print("goal: under 1000 ms for 1,000,000 records")
+            if not query and total != arguments.records:
+                raise SystemExit(
+                    f"INVALID: stats counted {total:,} of {arguments.records:,} records"
+                )
+        verdict = "met" if slowest < 1 else f"MISSED by {(slowest - 1) * 1000:.0f} ms"
+        print(f"goal: under 1000 ms for {arguments.records:,} records: {verdict} (slowest median)")
 
 
 if __name__ == "__main__":
