@@ -124,7 +124,7 @@ def test_checkpoint_then_growth_verifies_and_rewrite_is_found(
 
 def rewrite_log_from(db_path, seq: int) -> None:
     """An attacker who changes a record and recomputes every hash after it, head included."""
-    from consent_server.records import chain_hash, record_from_row
+    from consent_server.records import chain_hash, join_ids, record_from_row
 
     with sqlite3.connect(db_path) as connection:
         connection.row_factory = sqlite3.Row
@@ -138,7 +138,7 @@ def rewrite_log_from(db_path, seq: int) -> None:
             record.prev_hash, record.hash = prev, chain_hash(record, prev)
             connection.execute(
                 "UPDATE consent_log SET granted = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-                (json.dumps(record.granted), record.prev_hash, record.hash, record.seq),
+                (join_ids(record.granted), record.prev_hash, record.hash, record.seq),
             )
             prev = record.hash
         connection.execute("UPDATE chain_head SET hash = ?", (prev,))
