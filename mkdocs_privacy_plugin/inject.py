@@ -68,7 +68,8 @@ class HeadInjector:
         )
 
     def inject(self, html: str, root: str, links: dict[str, str]) -> str:
-        if 'id="consent-config"' in html:
+        head_end = html.find("</head>")
+        if 'id="consent-config"' in html[: head_end if head_end > 0 else None]:
             return html
         head = HEAD_OPEN.search(html)
         if head is None:

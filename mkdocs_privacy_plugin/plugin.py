@@ -91,6 +91,7 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         }
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._self_service_pages: set[str] = set()
         for name in (*BANNER_FILES, RECORD_SCRIPT):
             path = f"{ASSET_DIR}/{name}"
             if files.get_file_from_path(path) is None:
@@ -115,6 +116,8 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
+        if pages.SELF_SERVICE_MARKER in markdown:
+            self._self_service_pages.add(page.file.src_uri)
         return pages.embed_markers(markdown, self.config, self.manifest, self.texts)
 
     @event_priority(-50)
@@ -126,7 +129,7 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         output = self.injector.inject(output, root, links)
         if (
             page.file.src_uri == self.config.cookie_policy_path
-            or "data-consent-self-service" in output
+            or page.file.src_uri in self._self_service_pages
         ):
             script = f'<script src="{root}{ASSET_DIR}/{RECORD_SCRIPT}" defer></script>'
             output = output.replace("</head>", script + "</head>", 1)
