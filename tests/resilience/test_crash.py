@@ -38,6 +38,7 @@ CLIENT_THREADS = 6
 def crash_rounds(database_url: str, log: Path, rounds: int, rng: random.Random) -> list[Ack]:
     """Rounds of start, load, `kill -9` at a random moment; the acknowledged records of all."""
     acks: list[Ack] = []
+    rounds_that_cut = 0
     for number in range(1, rounds + 1):
         server = start_server(database_url, log, workers=2)
         try:
@@ -54,10 +55,13 @@ def crash_rounds(database_url: str, log: Path, rounds: int, rng: random.Random) 
         print(
             f"  round {number}: {len(load.acks)} acknowledged, {len(cut)} requests cut by the kill"
         )
-        assert cut, "the kill came when no request was in flight"
+        rounds_that_cut += bool(cut)
         before = Counter(r.status for r in load.replies if r.ended < killed_at)
         assert set(before) == {201}, f"answers before the kill: {dict(before)}"
         acks.extend(load.acks)
+    # A kill can land while every client is reading an answer the server already sent; most
+    # rounds must still have cut requests short, or the test did not crash a server mid-load.
+    assert rounds_that_cut >= rounds // 2, f"only {rounds_that_cut} of {rounds} kills cut a request"
     return acks
 
 
