@@ -42,7 +42,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from consent_server.records import GENESIS_HASH, Record, join_ids, link, seal_personal_fields
+from logs import log_row, private_schema
+
+from consent_server.records import GENESIS_HASH, Record, link, seal_personal_fields
 from consent_server.store import open_store
 from consent_server.store.base import COLUMN_NAMES
 
@@ -109,11 +111,7 @@ def records(count: int) -> Iterator[tuple]:
         seal_personal_fields(record)
         link(record, seq, prev)
         prev = record.hash
-        values = record.__dict__ | {
-            name: join_ids(getattr(record, name))
-            for name in ("granted", "denied", "granted_services", "denied_services")
-        }
-        yield tuple(values[name] for name in COLUMN_NAMES)
+        yield log_row(record)
 
 
 def batches(rows: Iterator[tuple]) -> Iterator[list[tuple]]:
@@ -173,16 +171,8 @@ def consent_log(backend: str, folder: Path, postgres_url: str) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{folder / 'consent.sqlite3'}"
         return
-    import psycopg
-
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{postgres_url}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(postgres_url, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+    with private_schema(postgres_url) as url:
+        yield url
 
 
 def free_port() -> int:

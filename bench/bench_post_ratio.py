@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from logs import private_schema
+
 BENCH = Path(__file__).parent
 GOALS = {"sqlite": 0.55, "postgres": 0.45}
 BODY = {
@@ -161,17 +163,8 @@ def consent_log(arguments: argparse.Namespace, folder: Path) -> Iterator[str]:
     if arguments.backend == "sqlite":
         yield f"sqlite:///{folder / 'consent.sqlite3'}?synchronous={arguments.sqlite_synchronous}"
         return
-    postgres_url = arguments.postgres_url
-    import psycopg
-
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{postgres_url}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(postgres_url, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+    with private_schema(arguments.postgres_url) as url:
+        yield url
 
 
 def count_records(url: str) -> int:

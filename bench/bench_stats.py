@@ -19,8 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from logs import log_row
+
 from consent_server import create_app
-from consent_server.records import GENESIS_HASH, Record, join_ids, link, seal_personal_fields
+from consent_server.records import GENESIS_HASH, Record, link, seal_personal_fields
 from consent_server.store.base import COLUMN_NAMES
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
@@ -56,11 +58,7 @@ def fill(database: Path, count: int) -> None:
         seal_personal_fields(record)
         link(record, seq, prev)
         prev = record.hash
-        values = record.__dict__ | {
-            name: join_ids(getattr(record, name))
-            for name in ("granted", "denied", "granted_services", "denied_services")
-        }
-        rows.append(tuple(values[name] for name in COLUMN_NAMES))
+        rows.append(log_row(record))
     store = create_app(settings(database)).extensions["consent"].store
     assert store.ready()
     with sqlite3.connect(database) as connection:

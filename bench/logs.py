@@ -1,0 +1,32 @@
+"""Consent logs for the benchmarks: private PostgreSQL schemas, rows encoded as the store does."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from consent_server.records import Record
+from consent_server.store.base import COLUMN_NAMES
+from consent_server.store.sql import Pending
+
+
+@contextmanager
+def private_schema(postgres_url: str) -> Iterator[str]:
+    """The URL of a fresh schema in the database, dropped afterwards."""
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{postgres_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def log_row(record: Record) -> tuple:
+    """A linked record as a `consent_log` row, in COLUMN_NAMES order, for bulk inserts."""
+    values = Pending.of(record).values
+    return tuple(values[name] for name in COLUMN_NAMES)
