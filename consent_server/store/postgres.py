@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..records import Record, record_from_row
+from ..records import Record
 from .base import COLUMN_NAMES, COLUMNS, StoreUnavailable
-from .sql import REPLAYED, Pending, SQLStore
+from .sql import Pending, SQLStore
 from .stats import ROLLUP_COLUMNS
 
 SCHEMA_LOCK_ID = 0x636F6E73656E74  # "consent"
@@ -172,20 +172,15 @@ class PostgresStore(SQLStore):
                 self._create_schema(connection)
             yield connection
 
-    def append(self, record: Record) -> Record:
-        pending = Pending.of(record)
-        with self._connection() as connection:
-            return self._insert(connection, pending)
+    def _appending(self) -> Any:
+        return self._connection()
 
     def _insert(self, connection: Any, pending: Pending) -> Record:
         """Link and insert in one statement, so the head stays locked for one round trip only."""
         record = pending.record
         row = connection.execute(APPEND, pending.values | {"content": pending.content}).fetchone()
         if row is None:
-            replayed = connection.execute(
-                self._sql(REPLAYED), {"rid": record.request_id}
-            ).fetchone()
-            return record_from_row(replayed)
+            return self._replayed(connection, record.request_id)
         record.seq, record.prev_hash, record.hash = row["seq"], row["prev_hash"], row["hash"]
         return record
 

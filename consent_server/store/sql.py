@@ -147,11 +147,9 @@ class SQLStore(ConsentStore):
         record = pending.record
         seq, prev_hash = self._head(connection)
         if record.request_id:
-            replayed = connection.execute(
-                self._sql(REPLAYED), {"rid": record.request_id}
-            ).fetchone()
+            replayed = self._replayed(connection, record.request_id)
             if replayed is not None:
-                return record_from_row(replayed)
+                return replayed
         link(record, seq + 1, prev_hash, pending.content)
         values = pending.values | {
             "seq": record.seq,
@@ -172,9 +170,19 @@ class SQLStore(ConsentStore):
         )
         return record
 
+    def _replayed(self, connection: Any, request_id: str) -> Record | None:
+        """The record an Idempotency-Key already made, if any."""
+        row = connection.execute(self._sql(REPLAYED), {"rid": request_id}).fetchone()
+        return record_from_row(row) if row else None
+
+    def _appending(self) -> AbstractContextManager[Any]:
+        """The connection an append runs on: a write transaction, unless the backend links a
+        record in a single statement."""
+        return self._write()
+
     def append(self, record: Record) -> Record:
         pending = Pending.of(record)
-        with self._write() as connection:
+        with self._appending() as connection:
             return self._insert(connection, pending)
 
     def erase(self, consent_id: str, erase_record: Record) -> Record:
