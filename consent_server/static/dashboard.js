@@ -224,8 +224,12 @@ form.addEventListener("click", (event) => {
 search.addEventListener("submit", (event) => { event.preventDefault(); refreshRecords(); });
 search.elements.consent_id.addEventListener("search", () => refreshRecords());
 document.getElementById("verify-chain").addEventListener("click", (event) => verifyChain(event.currentTarget));
+let drawnWidth = 0;
 new ResizeObserver(() => {
-  if (chart) chart.setSize({ width: Math.max(200, chartBox.clientWidth), height: phone.matches ? 220 : 280 });
+  // Redrawn, not only resized: narrow charts use smaller type and fewer ticks.
+  if (!drawnLine || chartBox.clientWidth === drawnWidth) return;
+  drawnWidth = chartBox.clientWidth;
+  drawChart(drawnLine);
 }).observe(chartBox);
 dark.addEventListener("change", () => { if (drawnLine) drawChart(drawnLine); });
 start();
