@@ -14,7 +14,7 @@ BANNER_TEXT_KEYS = (
     "banner_title", "banner_text", "accept_all", "reject_all", "customize", "save",
     "withdraw", "close", "settings_link", "dialog_title", "dialog_text", "always_on",
     "gpc_honoured", "services_label", "cookie_name", "cookie_purpose", "cookie_duration",
-    "policy_link",
+    "policy_link", "privacy_link",
 )  # fmt: skip
 CATEGORY_KEYS = ("id", "title", "description", "required", "gpc")
 SERVICE_KEYS = ("id", "name", "provider", "category", "purpose", "cookies")

@@ -153,7 +153,10 @@
       "aria-label": t.banner_title, "aria-describedby": "consent-banner-text" });
     el("h2", { class: "consent-title" }, t.banner_title, banner);
     const p = el("p", { id: "consent-banner-text" }, t.banner_text + " ", banner);
-    if (cfg.links.policy) el("a", { href: cfg.links.policy }, t.policy_link, p);
+    [["policy", t.policy_link], ["privacy", t.privacy_link]].filter(([k]) => cfg.links[k]).forEach(([k, text], i) => {
+      if (i) p.append(" \u00b7 ");
+      el("a", { href: cfg.links[k], "data-consent-link": k }, text, p);
+    });
     if (gpc) el("p", { class: "consent-gpc", "data-consent-gpc": "" }, t.gpc_honoured, banner);
     buttons(banner, ["accept-all", "reject-all", "customize"].concat(granted() ? ["withdraw"] : []));
     d.body.prepend(banner);

@@ -218,3 +218,19 @@ def test_banner_causes_no_layout_shift(build_site, serve, chromium):
     page.wait_for_timeout(100)
     assert page.evaluate("window.__shifts") == 0
     context.close()
+
+
+def test_banner_links_the_cookie_policy_and_the_privacy_notice(build_site, serve, page):
+    site = build_site(pages={**PAGES, "guide/setup.md": "# Setup\n"})
+    url, _ = serve(site.dir)
+    for expected_href, heading in (
+        ("../../cookie-policy/", "Cookie policy"),
+        ("../../privacy-notice/", "Privacy notice"),
+    ):
+        page.goto(url + "/guide/setup/")
+        link = page.locator(f"{BANNER} a", has_text=heading)
+        assert link.get_attribute("href") == expected_href
+        assert link.evaluate("a => a.closest('[aria-describedby]') !== null")
+        link.click()
+        page.wait_for_selector("h1")
+        assert page.locator("h1").first.inner_text() == heading
