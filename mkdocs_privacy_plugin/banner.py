@@ -30,9 +30,9 @@ def banner_config(
 ) -> dict[str, Any]:
     """The banner's settings; the page links are added per page by the head injector."""
     return {
-        "v": manifest["policy_version"],
+        "policyVersion": manifest["policy_version"],
         "endpoint": (endpoint or "").rstrip("/"),
-        "lifetime": manifest["lifetime_days"],
+        "lifetimeDays": manifest["lifetime_days"],
         "lang": language,
         "categories": [
             {key: category[key] for key in CATEGORY_KEYS} for category in manifest["categories"]
@@ -41,5 +41,5 @@ def banner_config(
             {key: service[key] for key in SERVICE_KEYS} for service in manifest["services"]
         ],
         "consentMode": consent_mode_map(consent_mode, manifest["categories"]),
-        "t": {key: texts[key] for key in BANNER_TEXT_KEYS},
+        "texts": {key: texts[key] for key in BANNER_TEXT_KEYS},
     }
