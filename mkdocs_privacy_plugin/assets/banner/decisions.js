@@ -1,11 +1,5 @@
 /* Making a decision: what each button means, and what follows at once on this page. */
 
-/* Each decision carries its own random key, so a resend after a lost answer is logged once. */
-function newRequestId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
 function decide(method, choices, services) {
   const previous = currentDecision();
   storeDecision({
@@ -14,10 +8,7 @@ function decide(method, choices, services) {
     policy_version: config.policyVersion,
     decided_at: new Date().toISOString(),
     method,
-    consent_id: storedDecision?.consent_id,
-    token: storedDecision?.token,
-    pending: method === "withdraw" ? "withdraw" : "decision",
-    request_id: newRequestId(),
+    ...carriedOver(storedDecision, method),
   });
   closeLayers();
   applyDecision(previous);

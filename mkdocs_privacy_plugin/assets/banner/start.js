@@ -71,10 +71,8 @@ function whenStyled(callback) {
 }
 
 function start() {
-  if (currentDecision()) {
-    applyDecision(null);
-    deliverPending();
-  }
+  if (currentDecision()) applyDecision(null);
+  deliverPending(); // what an earlier page could not send, even if it has lapsed since
   window.document$?.subscribe(runAllowedContent); // Material's instant navigation swaps pages
   whenStyled(() => {
     const attributes = { type: "button", class: "consent-ui consent-opener" };
