@@ -76,3 +76,42 @@ def test_banner_goes_below_materials_search_while_it_is_open(build_site, serve, 
     assert banner.evaluate("e => getComputedStyle(e).zIndex") == TOP_LEVEL
     assert page.evaluate(on_top, center), "back on top once the search is closed"
     context.close()
+
+
+def checked(page, selector: str) -> bool:
+    return page.is_checked(f"{DIALOG} {selector}")
+
+
+CATEGORY = "input[data-consent-category=analytics]"
+SERVICE = "input[data-consent-service=example-analytics]"
+
+
+def test_a_services_box_follows_its_category_in_the_dialog(build_site, serve, page):
+    site = build_site()
+    url, _ = serve(site.dir)
+    page.goto(url + "/")
+    page.click(f"{BANNER} [data-consent-action=customize]")
+    page.click(f"{DIALOG} fieldset:has({CATEGORY}) summary")
+    assert not checked(page, SERVICE)
+    page.check(f"{DIALOG} {CATEGORY}")
+    assert checked(page, SERVICE), "switching the category on allows its services"
+    page.uncheck(f"{DIALOG} {CATEGORY}")
+    assert not checked(page, SERVICE)
+    page.check(f"{DIALOG} {SERVICE}")
+    assert not checked(page, CATEGORY), "one service never grants its category"
+    page.click(f"{DIALOG} [data-consent-action=save]")
+    stored = json.loads(page.evaluate("localStorage.getItem('consent')"))
+    assert stored["choices"] == {"analytics": False, "marketing": False}
+    assert stored["services"] == {"example-analytics": True}
+
+    page.click("[data-consent-open]")
+    page.click(f"{DIALOG} fieldset:has({CATEGORY}) summary")
+    assert checked(page, SERVICE) and not checked(page, CATEGORY), "reopened as saved"
+    page.check(f"{DIALOG} {CATEGORY}")
+    page.uncheck(f"{DIALOG} {SERVICE}")
+    assert not checked(page, CATEGORY), "a category is all its services or not allowed"
+    page.click(f"{DIALOG} [data-consent-action=accept-all]")
+
+    page.click("[data-consent-open]")
+    page.click(f"{DIALOG} fieldset:has({CATEGORY}) summary")
+    assert checked(page, CATEGORY) and checked(page, SERVICE), "after accept all, both show it"

@@ -18,6 +18,22 @@ function buildDialog() {
   if (honoursGpc) element("p", { class: "consent-gpc" }, texts.gpc_honoured, box);
   for (const category of config.categories) categorySwitch(category, decision, box);
   actionButtons(box, ["save", "accept-all", "reject-all", ...withdrawIfGranted()]);
+  dialog.addEventListener("change", (event) => followCategory(event.target));
+}
+
+/* A category switched on allows all its services, so their boxes show it; switched off, none.
+   A service switched on stays that one service (it never grants its category silently); a
+   service switched off under an allowed category turns the category off, keeping the others. */
+function followCategory(input) {
+  const fieldset = input.closest(".consent-category");
+  if (input.dataset.consentCategory) {
+    for (const service of fieldset.querySelectorAll("input[data-consent-service]")) {
+      service.checked = input.checked;
+    }
+  } else if (input.dataset.consentService && !input.checked) {
+    const category = fieldset.querySelector("input[data-consent-category]");
+    if (!category.disabled) category.checked = false;
+  }
 }
 
 function categorySwitch(category, decision, parent) {
@@ -51,9 +67,8 @@ function serviceList(services, category, decision, parent) {
     } else {
       const label = element("label", {}, null, item);
       const attributes = { type: "checkbox", "data-consent-service": service.id };
-      element("input", attributes, null, label).checked = Boolean(
-        decision?.services?.[service.id]
-      );
+      const input = element("input", attributes, null, label);
+      input.checked = Boolean(decision?.choices[category.id] || decision?.services?.[service.id]);
       label.append(" " + name);
     }
     if (service.purpose) element("p", {}, service.purpose, item);
