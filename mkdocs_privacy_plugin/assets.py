@@ -15,6 +15,9 @@ import rjsmin
 ASSET_DIR = "assets/consent"
 BANNER_FILES = ("consent.js", "consent.css")
 RECORD_SCRIPT = "consent-record.js"
+RECORD_STYLE = "consent-record.css"
+# The self-service block's files, shipped with the banner's, loaded only where the block is.
+RECORD_FILES = (RECORD_SCRIPT, RECORD_STYLE)
 BANNER_SCRIPT = "consent.js"
 BANNER_SCRIPT_PARTS = (
     "config.js",

@@ -17,6 +17,8 @@ BANNER_TEXT_KEYS = (
     "policy_link", "privacy_link",
 )  # fmt: skip
 CATEGORY_KEYS = ("id", "title", "description", "required", "gpc")
+# The kinds of decision a consent record can hold; each is shown to visitors as `method_<kind>`.
+CONSENT_METHODS = ("accept_all", "reject_all", "custom", "withdraw", "erase")
 SERVICE_KEYS = ("id", "name", "provider", "category", "purpose", "cookies")
 
 
@@ -28,7 +30,10 @@ def banner_config(
     texts: dict[str, str],
     consent_mode: bool | dict,
 ) -> dict[str, Any]:
-    """The banner's settings; the page links are added per page by the head injector."""
+    """The banner's settings; the page links are added per page by the head injector.
+
+    `methods` names each kind of decision in the page's language, for the self-service history.
+    """
     return {
         "policyVersion": manifest["policy_version"],
         "endpoint": (endpoint or "").rstrip("/"),
@@ -42,4 +47,5 @@ def banner_config(
         ],
         "consentMode": consent_mode_map(consent_mode, manifest["categories"]),
         "texts": {key: texts[key] for key in BANNER_TEXT_KEYS},
+        "methods": {method: texts[f"method_{method}"] for method in CONSENT_METHODS},
     }

@@ -35,6 +35,7 @@ const consentApi = {
       decided_at: decision.decided_at,
       consent_id: decision.consent_id || null,
       token: decision.token || null,
+      pending: Boolean(decision.pending || decision.undelivered), // not yet in the server's log
     };
   },
   open: () => show("dialog"),
