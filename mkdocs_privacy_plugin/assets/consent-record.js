@@ -9,7 +9,9 @@
   const texts = JSON.parse(block.dataset.texts);
   /* The banner's configuration names the categories and each kind of decision. */
   const config = JSON.parse(document.getElementById("consent-config").textContent);
-  const categoryTitles = Object.fromEntries(config.categories.map((c) => [c.id, c.title]));
+  const categoryTitles = Object.fromEntries(
+    config.categories.map((category) => [category.id, category.title])
+  );
   const dateFormat = pageDateFormat(document.documentElement.lang || config.lang);
   const panel = element("div", { class: "consent-record__panel" });
   block.appendChild(panel);
