@@ -13,8 +13,9 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from .context import services
 from .errors import ApiError
 from .exports import MIMETYPES, export_chunks, primed
-from .records import POLICY_VERSION, parse_timestamp
+from .records import POLICY_VERSION
 from .store import RecordFilter
+from .timestamps import normalise_timestamp
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 
@@ -54,10 +55,9 @@ def _timestamp_arg(name: str) -> str | None:
     if value is None or value == "":
         return None
     try:
-        moment = parse_timestamp(value)
+        return normalise_timestamp(value)
     except ValueError:
         raise ApiError(400, "invalid_filter", f"{name} must be an ISO 8601 date or time") from None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def record_filter_from_args() -> RecordFilter:

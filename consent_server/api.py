@@ -21,9 +21,9 @@ from .records import (
     anonymise_ip,
     clip,
     parse_decision,
-    parse_timestamp,
     seal_personal_fields,
 )
+from .timestamps import format_timestamp, parse_timestamp
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 ENDED_METHODS = ("withdraw", "erase")
@@ -102,7 +102,7 @@ def _request_id() -> str:
 
 def _expires_at(record: Record) -> str:
     expiry = parse_timestamp(record.created_at) + timedelta(days=_setting("MAX_AGE_DAYS"))
-    return expiry.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_timestamp(expiry)
 
 
 def _decision_body(record: Record) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from . import create_app, database_url, instance_path
 from .checkpoints import check_checkpoint, make_checkpoint
 from .config import ConfigError, load_settings
 from .exports import MIMETYPES, export_chunks
-from .records import parse_timestamp
 from .store import ConsentStore, RecordFilter, StoreUnavailable, open_store
+from .timestamps import format_timestamp, normalise_timestamp
 
 
 def _fail(message: str) -> None:
@@ -143,7 +143,7 @@ def _timestamp(value: str | None, name: str) -> str | None:
     if not value:
         return None
     try:
-        return parse_timestamp(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return normalise_timestamp(value)
     except ValueError:
         _fail(f"--{name} must be an ISO 8601 date or time, got {value!r}")
         raise
@@ -260,7 +260,7 @@ def purge(older_than: int | None, yes: bool) -> None:
     if not days:
         _fail("give --older-than DAYS or set CONSENT_RETENTION_DAYS")
         return
-    cutoff = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    cutoff = format_timestamp(datetime.now(UTC) - timedelta(days=days))
     store = _store()
     count = store.count(RecordFilter(until=cutoff))
     if count == 0:

@@ -17,7 +17,6 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -317,12 +316,6 @@ def _record_problem(record: Record, expected_seq: int, expected_prev: str) -> st
     if chain_hash(record, record.prev_hash) != record.hash:
         return "record content does not match its hash"
     return None
-
-
-def parse_timestamp(value: str) -> datetime:
-    """ISO 8601 with or without a zone; naive values are taken as UTC."""
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def join_ids(ids: Iterable[str]) -> str:

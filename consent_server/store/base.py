@@ -5,7 +5,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from ..records import Record, VerifyResult
 
@@ -32,11 +31,6 @@ COLUMN_NAMES = (
 )  # fmt: skip
 COLUMNS = ", ".join(COLUMN_NAMES)
 ERASE_PERSONAL_FIELDS = "ip = '', user_agent = '', page_url = '', personal_salt = ''"
-
-
-def utc_now() -> str:
-    """Fixed-width UTC timestamps, so that text order is time order in every backend."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def filter_clause(

@@ -26,6 +26,7 @@ from ..records import (
     record_from_row,
     verify_chain,
 )
+from ..timestamps import utc_now
 from . import migrations
 from .base import (
     COLUMN_NAMES,
@@ -35,7 +36,6 @@ from .base import (
     RecordFilter,
     StoreUnavailable,
     filter_clause,
-    utc_now,
 )
 from .csv_export import csv_chunks, csv_line_sql
 from .stats import ROLLUP_UPSERT, compute_stats

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from ..timestamps import start_of_day
 from .base import RecordFilter
 
 DECISION_METHODS = ("accept_all", "reject_all", "custom")
 ALL_METHODS = (*DECISION_METHODS, "withdraw", "erase")
-MIDNIGHT = "T00:00:00.000000Z"
 ROLLUP_COLUMNS = "day, policy_version, method, gpc, granted, denied"
 ROLLUP_UPSERT = (
     f"INSERT INTO consent_rollup ({ROLLUP_COLUMNS}, n) "
@@ -24,9 +24,18 @@ ROLLUP_UPSERT = (
 )
 
 
-def _next_midnight(moment: str) -> str:
-    day = date.fromisoformat(moment[:10]) + timedelta(days=1)
-    return day.isoformat() + MIDNIGHT
+def _midnight_before(moment: str) -> str:
+    return start_of_day(date.fromisoformat(moment[:10]))
+
+
+def _midnight_after(moment: str) -> str:
+    """The first midnight at or after `moment`."""
+    midnight = _midnight_before(moment)
+    return (
+        moment
+        if moment == midnight
+        else start_of_day(date.fromisoformat(moment[:10]) + timedelta(days=1))
+    )
 
 
 class _SourceBuilder:
@@ -67,8 +76,8 @@ class _SourceBuilder:
 def _source(store: Any, record_filter: RecordFilter) -> tuple[str, dict[str, str]]:
     since, until = record_filter.since, record_filter.until
     builder = _SourceBuilder(store, record_filter.policy_version)
-    first_full = since if since is None or since.endswith(MIDNIGHT) else _next_midnight(since)
-    last_full = until if until is None or until.endswith(MIDNIGHT) else until[:10] + MIDNIGHT
+    first_full = since if since is None else _midnight_after(since)
+    last_full = until if until is None else _midnight_before(until)
     if first_full is not None and last_full is not None and first_full >= last_full:
         builder.log(since, until)
     else:
