@@ -13,6 +13,8 @@ TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 def format_timestamp(moment: datetime) -> str:
     """`moment` (aware, or naive meaning UTC) in the log's format."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
     return moment.strftime(TIMESTAMP_FORMAT)
 
 

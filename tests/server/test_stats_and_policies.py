@@ -86,6 +86,14 @@ def test_bad_stats_parameters_are_400(client, admin_headers, params):
     assert_json_error(response, 400, "invalid_filter")
 
 
+def test_filter_times_with_an_offset_are_read_as_utc(client, admin_headers):
+    query = {"since": "2026-01-01T10:00:00+02:00", "until": "2026-01-02"}
+    response = client.get("/api/v1/admin/stats", headers=admin_headers, query_string=query)
+    assert response.status_code == 200
+    assert response.get_json()["since"] == "2026-01-01T08:00:00.000000Z"
+    assert response.get_json()["until"] == "2026-01-02T00:00:00.000000Z"
+
+
 def test_stats_need_an_admin_token(client):
     assert_json_error(client.get("/api/v1/admin/stats"), 401, "unauthorized")
 
