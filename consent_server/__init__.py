@@ -14,11 +14,13 @@ from flask import Flask, Response
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import admin, api, dashboard, ops, site
 from .config import ConfigError, load_settings
 from .context import Services
 from .dashboard import DashboardSessions
-from .limits import init_rate_limits
+from .errors import register_error_handlers
 from .manifest import ManifestSource
+from .ratelimits import init_rate_limits
 from .store import open_store
 from .tokens import TokenSigner
 
@@ -63,7 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ip_key=hmac.new(settings["SECRET_KEYS"][0].encode(), b"ip", hashlib.sha256).digest(),
     )
     _register_blueprints(app, settings)
-    init_rate_limits(app, settings)
+    init_rate_limits(app, settings, [api.bp], [admin.bp, dashboard.bp])
     if settings["PROXY_HOPS"]:
         hops = settings["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -78,9 +80,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask, settings: Mapping[str, Any]) -> None:
-    from . import admin, api, dashboard, ops, site
-    from .errors import register_error_handlers
-
     register_error_handlers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)

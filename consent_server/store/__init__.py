@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from .base import ConsentStore, RecordFilter, StoreUnavailable
+from .postgres import PostgresStore
+from .sqlite import SQLiteStore
+from .urls import check_database_url, is_sqlite_url, parse_sqlite_url
 
 __all__ = ["ConsentStore", "RecordFilter", "StoreUnavailable", "open_store"]
 
 
 def open_store(url: str, timeout: float = 5.0) -> ConsentStore:
     """Open the log named by a `sqlite:///path[?synchronous=full|normal]` or `postgresql://` URL."""
-    if url.startswith("sqlite:///"):
-        from .sqlite import SQLiteStore, parse_sqlite_url
-
+    if is_sqlite_url(url):
         path, synchronous = parse_sqlite_url(url)
         return SQLiteStore(path, timeout=timeout, synchronous=synchronous)
-    if url.startswith(("postgresql://", "postgres://")):
-        from .postgres import PostgresStore
-
-        return PostgresStore(url, timeout=timeout)
-    raise ValueError(f"unsupported database URL: {url.split('://', 1)[0]}://")
+    check_database_url(url)
+    return PostgresStore(url, timeout=timeout)

@@ -20,25 +20,9 @@ from typing import Any
 
 from .base import StoreUnavailable
 from .sql import SQLStore
+from .urls import SYNCHRONOUS_MODES
 
 FETCH_BATCH = 2000
-# full: a commit reaches the disk before `append` returns, so an acknowledged decision survives a
-# power cut. normal: it reaches the operating system, so it survives a crash of the server but not
-# of the machine; commits are several times faster.
-SYNCHRONOUS_MODES = ("full", "normal")
-
-
-def parse_sqlite_url(url: str) -> tuple[str, str]:
-    """The path and the synchronous mode of `sqlite:///PATH[?synchronous=full|normal]`."""
-    path, _, query = url.removeprefix("sqlite:///").partition("?")
-    options = dict(item.partition("=")[::2] for item in query.split("&") if item)
-    unknown = set(options) - {"synchronous"}
-    if unknown:
-        raise ValueError(f"unknown SQLite option {sorted(unknown)[0]!r} (known: synchronous)")
-    synchronous = options.get("synchronous", "full").lower()
-    if synchronous not in SYNCHRONOUS_MODES:
-        raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS_MODES)}")
-    return path, synchronous
 
 
 class SQLiteStore(SQLStore):
