@@ -15,9 +15,9 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import admin, api, dashboard, ops, site
+from .admin_auth import DashboardSessions
 from .config import ConfigError, load_settings
 from .context import Services
-from .dashboard import DashboardSessions
 from .errors import register_error_handlers
 from .manifest import ManifestSource
 from .ratelimits import init_rate_limits

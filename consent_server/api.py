@@ -155,6 +155,7 @@ def never_cache(response: Response) -> Response:
 @bp.post("/consent")
 def give_consent() -> tuple[Response, int]:
     body = _read_json_body()
+    services().archive_current_policy()
     known, required = services().categories()
     manifest = services().manifest.current()
     decision = parse_decision(body, known, required, manifest.services if manifest else None)
@@ -179,6 +180,7 @@ def withdraw_consent() -> Response:
     consent_id = _require_consent_id()
     store = services().store
     previous = store.latest(consent_id)
+    services().archive_current_policy()
     _, required = services().categories()
     withdrawn = previous.granted + previous.denied if previous else []
     decision = Decision(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -14,6 +13,7 @@ from typing import TextIO
 import click
 
 from . import create_app, database_url, instance_path
+from .admin_auth import token_hash
 from .checkpoints import check_checkpoint, make_checkpoint
 from .config import ConfigError, load_settings
 from .exports import MIMETYPES, export_chunks
@@ -128,7 +128,7 @@ def demo(site_dir: Path | None, host: str, port: int) -> None:
 
 
 def _token_line(token: str) -> str:
-    return "sha256:" + hashlib.sha256(token.encode()).hexdigest()
+    return token_hash(token)
 
 
 @main.command("new-admin-token")
