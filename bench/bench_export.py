@@ -44,9 +44,10 @@ from pathlib import Path
 
 from logs import log_row, private_schema
 
-from consent_server.records import GENESIS_HASH, Record, link, seal_personal_fields
+from consent_server.chain import GENESIS_HASH, link, seal_personal_fields
+from consent_server.records import Record
 from consent_server.store import open_store
-from consent_server.store.base import COLUMN_NAMES
+from consent_server.store.rows import COLUMN_NAMES
 
 GOAL_ROWS_PER_SECOND = 300_000
 GOAL_PEAK_MB = 100

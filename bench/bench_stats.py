@@ -22,8 +22,9 @@ from pathlib import Path
 from logs import log_row
 
 from consent_server import create_app
-from consent_server.records import GENESIS_HASH, Record, link, seal_personal_fields
-from consent_server.store.base import COLUMN_NAMES
+from consent_server.chain import GENESIS_HASH, link, seal_personal_fields
+from consent_server.records import Record
+from consent_server.store.rows import COLUMN_NAMES
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
 CHOICES = {

@@ -16,7 +16,7 @@ from .admin_params import record_filter_from_args, stats_bucket_arg
 from .context import services
 from .errors import ApiError
 from .exports import MIMETYPES
-from .records import POLICY_VERSION
+from .validation import POLICY_VERSION
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 bp.before_request(require_bearer_token)

@@ -11,9 +11,9 @@ import re
 from flask import request
 
 from .errors import ApiError
-from .records import POLICY_VERSION
 from .store import RecordFilter
 from .timestamps import normalise_timestamp
+from .validation import POLICY_VERSION
 
 CONSENT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 STATS_BUCKETS = ("day", "week")

@@ -9,24 +9,22 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from .chain import seal_personal_fields
 from .context import services
 from .errors import ApiError
 from .receipts import consent_receipt
-from .records import (
+from .records import ENDING_METHODS, Decision, Record
+from .timestamps import format_timestamp, parse_timestamp
+from .validation import (
     MAX_ORIGIN_LENGTH,
     MAX_USER_AGENT_LENGTH,
     REQUEST_ID,
-    Decision,
-    Record,
     anonymise_ip,
     clip,
     parse_decision,
-    seal_personal_fields,
 )
-from .timestamps import format_timestamp, parse_timestamp
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-ENDED_METHODS = ("withdraw", "erase")
 
 
 def _setting(name: str) -> Any:
@@ -170,7 +168,7 @@ def give_consent() -> tuple[Response, int]:
 @bp.get("/consent")
 def read_consent() -> Response:
     record = services().store.latest(_require_consent_id())
-    if record is None or record.method in ENDED_METHODS:
+    if record is None or record.method in ENDING_METHODS:
         raise ApiError(404, "no_consent", "this consent was withdrawn or erased")
     return jsonify(_decision_body(record))
 

@@ -6,7 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..records import Record, VerifyResult
+from ..chain import VerifyResult
+from ..records import Record
 
 
 class StoreUnavailable(RuntimeError):
@@ -23,13 +24,6 @@ class RecordFilter:
     policy_version: str | None = None
 
 
-COLUMN_NAMES = (
-    "seq", "consent_id", "created_at", "method", "granted", "denied", "granted_services",
-    "denied_services", "policy_version", "language",
-    "page_url", "gpc", "ip", "user_agent", "origin", "schema_version", "request_id", "personal_salt",
-    "personal_digest", "prev_hash", "hash",
-)  # fmt: skip
-COLUMNS = ", ".join(COLUMN_NAMES)
 ERASE_PERSONAL_FIELDS = "ip = '', user_agent = '', page_url = '', personal_salt = ''"
 
 

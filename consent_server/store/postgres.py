@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..records import Record
-from .base import COLUMN_NAMES, COLUMNS, StoreUnavailable
+from .base import StoreUnavailable
+from .rows import COLUMN_NAMES, COLUMNS
 from .sql import Pending, SQLStore
 from .stats import ROLLUP_COLUMNS
 

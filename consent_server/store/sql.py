@@ -16,21 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..records import (
-    GENESIS_HASH,
-    Record,
-    VerifyResult,
-    canonical,
-    join_ids,
-    link,
-    record_from_row,
-    verify_chain,
-)
+from ..chain import GENESIS_HASH, VerifyResult, canonical, link, verify_chain
+from ..records import Record
 from ..timestamps import utc_now
 from . import migrations
 from .base import (
-    COLUMN_NAMES,
-    COLUMNS,
     ERASE_PERSONAL_FIELDS,
     ConsentStore,
     RecordFilter,
@@ -38,6 +28,7 @@ from .base import (
     filter_clause,
 )
 from .csv_export import csv_chunks, csv_line_sql
+from .rows import COLUMN_NAMES, COLUMNS, record_from_row, row_values
 from .stats import ROLLUP_UPSERT, compute_stats
 
 PURGE_BATCH = 5000
@@ -58,11 +49,7 @@ class Pending:
     @classmethod
     def of(cls, record: Record) -> Pending:
         record.created_at = record.created_at or utc_now()
-        values = record.__dict__ | {
-            "granted": join_ids(record.granted),
-            "denied": join_ids(record.denied),
-            "granted_services": join_ids(record.granted_services),
-            "denied_services": join_ids(record.denied_services),
+        values = row_values(record) | {
             "day": record.created_at[:10],
             "gpc_count": int(record.gpc),
         }

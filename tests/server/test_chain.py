@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from consent_server.records import Record, seal_personal_fields
+from consent_server.chain import seal_personal_fields
+from consent_server.records import Record
 from consent_server.store import ConsentStore, open_store
 from consent_server.store.sql import REPLAYED
 

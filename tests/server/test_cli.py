@@ -124,7 +124,8 @@ def test_checkpoint_then_growth_verifies_and_rewrite_is_found(
 
 def rewrite_log_from(db_path, seq: int) -> None:
     """An attacker who changes a record and recomputes every hash after it, head included."""
-    from consent_server.records import chain_hash, join_ids, record_from_row
+    from consent_server.chain import chain_hash
+    from consent_server.store.rows import join_ids, record_from_row
 
     with sqlite3.connect(db_path) as connection:
         connection.row_factory = sqlite3.Row

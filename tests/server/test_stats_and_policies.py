@@ -57,7 +57,8 @@ def test_withdrawals_do_not_count_as_refusals(app, admin_headers):
 
 
 def test_stats_buckets_by_week_and_filters_by_date(backend, monkeypatch):
-    from consent_server.records import Record, seal_personal_fields
+    from consent_server.chain import seal_personal_fields
+    from consent_server.records import Record
     from consent_server.store import sql
 
     store = backend.open()
@@ -169,7 +170,8 @@ def totals_from_stats(stats) -> dict[str, int]:
 def test_rollup_and_partial_days_agree_with_counting_records(backend, monkeypatch):
     import random
 
-    from consent_server.records import Record, seal_personal_fields
+    from consent_server.chain import seal_personal_fields
+    from consent_server.records import Record
     from consent_server.store import sql
 
     store = backend.open()
@@ -198,7 +200,8 @@ def test_rollup_and_partial_days_agree_with_counting_records(backend, monkeypatc
 
 
 def test_purged_records_leave_the_statistics(backend, monkeypatch):
-    from consent_server.records import Record, seal_personal_fields
+    from consent_server.chain import seal_personal_fields
+    from consent_server.records import Record
     from consent_server.store import sql
 
     store = backend.open()
