@@ -60,8 +60,12 @@ def chain_hash(record: Record, prev_hash: str, content: bytes | None = None) -> 
 
     `content` is the record's canonical form when the caller computed it already.
     """
-    place = f"{prev_hash}\n{record.seq}\n".encode()
-    return hashlib.sha256(place + (content or canonical(record))).hexdigest()
+    return link_hash(record.seq, prev_hash, content or canonical(record))
+
+
+def link_hash(seq: int, prev_hash: str, content: bytes) -> str:
+    """The hash of the record whose canonical form is `content`, placed at `seq` after `prev_hash`."""
+    return hashlib.sha256(f"{prev_hash}\n{seq}\n".encode() + content).hexdigest()
 
 
 def link(record: Record, seq: int, prev_hash: str, content: bytes | None = None) -> Record:

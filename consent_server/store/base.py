@@ -24,27 +24,6 @@ class RecordFilter:
     policy_version: str | None = None
 
 
-ERASE_PERSONAL_FIELDS = "ip = '', user_agent = '', page_url = '', personal_salt = ''"
-
-
-def filter_clause(
-    record_filter: RecordFilter, placeholder: Callable[[str], str]
-) -> tuple[str, dict[str, str]]:
-    """A WHERE clause and its parameters; `placeholder` spells a named parameter for the driver."""
-    clauses, params = [], {}
-    for column, operator, value in (
-        ("created_at", ">=", record_filter.since),
-        ("created_at", "<", record_filter.until),
-        ("consent_id", "=", record_filter.consent_id),
-        ("policy_version", "=", record_filter.policy_version),
-    ):
-        if value is not None:
-            name = f"p{len(params)}"
-            clauses.append(f"{column} {operator} {placeholder(name)}")
-            params[name] = value
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
 class ConsentStore(ABC):
     """An append-only, hash-chained log of consent decisions."""
 

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .base import StoreUnavailable
+from .dialect import SQLITE
 from .sql import SQLStore
 from .urls import SYNCHRONOUS_MODES
 
@@ -28,8 +29,7 @@ FETCH_BATCH = 2000
 class SQLiteStore(SQLStore):
     """Consent log in one SQLite file; one connection per thread and process."""
 
-    backend = "sqlite"
-    placeholder_format = ":{}"
+    dialect = SQLITE
 
     def __init__(self, path: str, timeout: float = 5.0, synchronous: str = "full") -> None:
         if synchronous not in SYNCHRONOUS_MODES:
@@ -39,9 +39,6 @@ class SQLiteStore(SQLStore):
         self.synchronous = synchronous
         self._local = threading.local()
         self._schema_ready = False
-
-    def bucket_sql(self, bucket: str) -> str:
-        return "date(day, 'weekday 0', '-6 days')" if bucket == "week" else "day"
 
     def _open(self) -> sqlite3.Connection:
         os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
@@ -116,7 +113,7 @@ class SQLiteStore(SQLStore):
                 raise
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def writing(self) -> Iterator[sqlite3.Connection]:
         with self._writers_turn(), self._transaction("BEGIN IMMEDIATE") as connection:
             yield connection
 
@@ -146,7 +143,7 @@ class SQLiteStore(SQLStore):
             self._local.lock_file, self._local.lock_pid = handle, os.getpid()
         return handle
 
-    def _read(self) -> Any:
+    def reading(self) -> Any:
         return self._transaction("BEGIN")
 
     def _batches(

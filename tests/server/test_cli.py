@@ -71,10 +71,10 @@ def test_export_rejects_bad_dates(runner, cli_env):
 
 
 def test_purge_deletes_old_records_and_keeps_chain(runner, app, cli_env, monkeypatch):
-    from consent_server.store import sql as sqlite_store
+    from consent_server.store import appending
 
     with monkeypatch.context() as past:
-        past.setattr(sqlite_store, "utc_now", lambda: "2020-01-01T00:00:00.000000Z")
+        past.setattr(appending, "utc_now", lambda: "2020-01-01T00:00:00.000000Z")
         for _ in range(3):
             post_consent(app.test_client())
     post_consent(app.test_client())

@@ -59,7 +59,7 @@ def test_withdrawals_do_not_count_as_refusals(app, admin_headers):
 def test_stats_buckets_by_week_and_filters_by_date(backend, monkeypatch):
     from consent_server.chain import seal_personal_fields
     from consent_server.records import Record
-    from consent_server.store import sql
+    from consent_server.store import appending
 
     store = backend.open()
     for moment in (
@@ -67,7 +67,7 @@ def test_stats_buckets_by_week_and_filters_by_date(backend, monkeypatch):
         "2026-11-08T23:00:00.000000Z",
         "2026-11-09T01:00:00.000000Z",
     ):
-        monkeypatch.setattr(sql, "utc_now", lambda moment=moment: moment)
+        monkeypatch.setattr(appending, "utc_now", lambda moment=moment: moment)
         record = Record("v", "", "custom", ["analytics"], ["marketing"], "v1")
         seal_personal_fields(record)
         store.append(record)
@@ -172,7 +172,7 @@ def test_rollup_and_partial_days_agree_with_counting_records(backend, monkeypatc
 
     from consent_server.chain import seal_personal_fields
     from consent_server.records import Record
-    from consent_server.store import sql
+    from consent_server.store import appending
 
     store = backend.open()
     generator = random.Random(7)
@@ -181,7 +181,7 @@ def test_rollup_and_partial_days_agree_with_counting_records(backend, monkeypatc
         for _ in range(120)
     )
     for moment in moments:
-        monkeypatch.setattr(sql, "utc_now", lambda moment=moment: moment)
+        monkeypatch.setattr(appending, "utc_now", lambda moment=moment: moment)
         method = generator.choice(["accept_all", "reject_all", "custom", "withdraw"])
         granted = {"accept_all": ["a", "m"], "custom": ["a"]}.get(method, [])
         record = Record("x", "", method, granted, [], generator.choice(["v1", "v2"]))
@@ -202,7 +202,7 @@ def test_rollup_and_partial_days_agree_with_counting_records(backend, monkeypatc
 def test_purged_records_leave_the_statistics(backend, monkeypatch):
     from consent_server.chain import seal_personal_fields
     from consent_server.records import Record
-    from consent_server.store import sql
+    from consent_server.store import appending
 
     store = backend.open()
     for moment in (
@@ -210,7 +210,7 @@ def test_purged_records_leave_the_statistics(backend, monkeypatch):
         "2026-01-01T11:00:00.000000Z",
         "2026-06-01T10:00:00.000000Z",
     ):
-        monkeypatch.setattr(sql, "utc_now", lambda moment=moment: moment)
+        monkeypatch.setattr(appending, "utc_now", lambda moment=moment: moment)
         record = Record("x", "", "accept_all", ["a"], [], "v1")
         seal_personal_fields(record)
         store.append(record)
