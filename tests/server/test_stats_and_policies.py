@@ -95,6 +95,12 @@ def test_filter_times_with_an_offset_are_read_as_utc(client, admin_headers):
     assert response.get_json()["until"] == "2026-01-02T00:00:00.000000Z"
 
 
+def test_stats_name_the_methods_they_count(client, admin_headers):
+    body = client.get("/api/v1/admin/stats", headers=admin_headers).get_json()
+    assert body["methods"] == ["accept_all", "reject_all", "custom", "withdraw", "erase"]
+    assert body["visitor_methods"] == ["accept_all", "reject_all", "custom"]
+
+
 def test_stats_need_an_admin_token(client):
     assert_json_error(client.get("/api/v1/admin/stats"), 401, "unauthorized")
 
