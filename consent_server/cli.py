@@ -17,6 +17,7 @@ from .admin_auth import token_hash
 from .checkpoints import check_checkpoint, make_checkpoint
 from .config import ConfigError, load_settings
 from .exports import MIMETYPES, export_chunks
+from .serving import default_threads, default_workers, run
 from .store import ConsentStore, RecordFilter, StoreUnavailable, open_store
 from .timestamps import format_timestamp, normalise_timestamp
 
@@ -62,8 +63,6 @@ def main() -> None:
 )
 def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Run the server under gunicorn with production defaults."""
-    from .serving import default_threads, default_workers, run
-
     settings = _settings()
     try:
         create_app().extensions["consent"].store.close()
@@ -89,8 +88,6 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def demo(site_dir: Path | None, host: str, port: int) -> None:
     """Run a local demo: SQLite log, the example site, and a fresh admin token."""
-    from .serving import run
-
     instance = Path(instance_path())
     instance.mkdir(parents=True, exist_ok=True)
     secret_file = instance / "demo-secret"

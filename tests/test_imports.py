@@ -19,6 +19,21 @@ def test_imports_form_no_cycle(package):
     assert cycle is None, f"import cycle in {package}: {' -> '.join(cycle)}"
 
 
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_import_is_at_the_top_of_its_module(package):
+    """An import inside a function hides a dependency from whoever reads the top of the file."""
+    hidden = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                hidden += [
+                    f"{path.relative_to(ROOT)}:{inner.lineno}"
+                    for inner in ast.walk(node)
+                    if isinstance(inner, ast.Import | ast.ImportFrom)
+                ]
+    assert not hidden, f"imports inside functions: {', '.join(hidden)}"
+
+
 def test_a_cycle_closed_inside_a_function_is_found(tmp_path):
     package = tmp_path / "circle"
     package.mkdir()
