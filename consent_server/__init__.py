@@ -1,4 +1,10 @@
-"""Consent server: signed consent tokens and a tamper-evident consent log."""
+"""Consent server: signed consent tokens and a tamper-evident consent log.
+
+`create_app` is the application factory: it validates the settings (config.py), builds the shared
+services (context.py), registers the blueprints (api.py for visitors, admin.py and dashboard.py for
+admins, ops.py, site.py), the JSON error handlers (errors.py), the rate limits (ratelimits.py) and
+CORS for the visitor API. README.md's Layout section maps every module to its job.
+"""
 
 from __future__ import annotations
 

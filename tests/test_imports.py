@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .import_graph import find_cycle, import_graph
+from .import_graph import find_cycle, import_graph, module_files
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("consent_server", "mkdocs_privacy_plugin")
@@ -76,3 +76,15 @@ def test_the_two_halves_share_no_code():
 
 def test_the_store_knows_no_flask():
     assert not _top_level_imports("consent_server", "store") & {"flask", "werkzeug"}
+
+
+def test_blueprints_do_not_import_one_another():
+    graph = import_graph(ROOT, "consent_server")
+    blueprints = {
+        module
+        for module, path in module_files(ROOT, "consent_server").items()
+        if "Blueprint(" in path.read_text(encoding="utf-8")
+    }
+    assert {"consent_server.api", "consent_server.admin", "consent_server.dashboard"} <= blueprints
+    crossing = {(module, target) for module in blueprints for target in graph[module] & blueprints}
+    assert not crossing, f"blueprints importing blueprints: {sorted(crossing)}"
