@@ -10,7 +10,8 @@ and answers a replay with the record the key already made.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import copy
+from dataclasses import dataclass
 from typing import Any
 
 from ..chain import canonical, link_hash
@@ -18,7 +19,7 @@ from ..records import Record
 from ..timestamps import utc_now
 from .chain_ends import MOVE_HEAD, read_head
 from .dialect import Dialect
-from .rollup import count_into_rollup
+from .rollup import COUNT_ONE
 from .rows import COLUMN_NAMES, COLUMNS, record_from_row, row_values
 
 # The record an Idempotency-Key already made. The `<> ''` lets the database use the partial unique
@@ -27,7 +28,6 @@ REPLAYED = f"SELECT {COLUMNS} FROM consent_log WHERE request_id = {{rid}} AND re
 INSERT = (
     f"INSERT INTO consent_log ({COLUMNS}) VALUES ({', '.join(f'{{{n}}}' for n in COLUMN_NAMES)})"
 )
-COUNT_ONE = count_into_rollup("consent_log", "WHERE seq = {seq}")
 
 
 @dataclass(frozen=True)
@@ -41,22 +41,27 @@ class Placement:
 
 @dataclass(frozen=True)
 class Pending:
-    """A record ready to be placed: a timestamped copy (the caller's record is left as it was),
-    its canonical form and its row values, all computed before the chain's lock is taken."""
+    """A record ready to be placed: a timestamped copy of its own (the caller's record is left as
+    it was), its canonical form and its row values, all computed before the chain's lock is taken."""
 
     record: Record
     content: bytes
     values: dict[str, Any]
 
     def placed(self, placement: Placement) -> Record:
-        """The record as stored."""
-        return replace(
-            self.record, seq=placement.seq, prev_hash=placement.prev_hash, hash=placement.hash
+        """The pending copy, now with its place in the chain, as stored."""
+        stored = self.record
+        stored.seq, stored.prev_hash, stored.hash = (
+            placement.seq,
+            placement.prev_hash,
+            placement.hash,
         )
+        return stored
 
 
 def prepare(record: Record) -> Pending:
-    stamped = replace(record, created_at=record.created_at or utc_now())
+    stamped = copy.copy(record)  # shallow: the id lists are only read, never changed
+    stamped.created_at = stamped.created_at or utc_now()
     return Pending(stamped, canonical(stamped), row_values(stamped))
 
 
@@ -69,10 +74,9 @@ def place_with_statements(connection: Any, dialect: Dialect, pending: Pending) -
         return None
     seq += 1
     hash_ = link_hash(seq, prev_hash, pending.content)
-    connection.execute(
-        dialect.sql(INSERT), pending.values | {"seq": seq, "prev_hash": prev_hash, "hash": hash_}
-    )
-    connection.execute(dialect.sql(COUNT_ONE), {"seq": seq})
+    values = pending.values | {"seq": seq, "prev_hash": prev_hash, "hash": hash_}
+    connection.execute(dialect.sql(INSERT), values)
+    connection.execute(dialect.sql(COUNT_ONE), values)
     connection.execute(dialect.sql(MOVE_HEAD), {"seq": seq, "hash": hash_})
     return Placement(seq, prev_hash, hash_)
 

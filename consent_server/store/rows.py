@@ -37,6 +37,7 @@ def record_from_row(row: Mapping[str, Any]) -> Record:
 
 
 def row_values(record: Record) -> dict[str, Any]:
-    """The record as `consent_log` values by column name (id lists as stored text)."""
-    values = {name: getattr(record, name) for name in COLUMN_NAMES}
-    return values | {name: join_ids(getattr(record, name)) for name in ID_LIST_COLUMNS}
+    """The record as `consent_log` values by column name (id lists as stored text); it may hold
+    other fields of the record too, which the statements ignore."""
+    values = vars(record)
+    return values | {name: join_ids(values[name]) for name in ID_LIST_COLUMNS}
