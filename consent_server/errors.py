@@ -8,6 +8,7 @@ from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from .headers import RETRY_AFTER
 from .records import InvalidRequest
 from .store import StoreUnavailable
 
@@ -48,7 +49,7 @@ def register_error_handlers(app: Flask) -> None:
             "store_unavailable",
             "the consent log cannot be written right now; try again later "
             "(resend with the same Idempotency-Key so that a decision is never logged twice)",
-            {"Retry-After": "5"},
+            {RETRY_AFTER: "5"},
         )
 
     @app.errorhandler(HTTPException)
