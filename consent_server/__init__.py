@@ -20,6 +20,7 @@ from .dashboard import DashboardSessions
 from .limits import init_rate_limits
 from .manifest import ManifestSource
 from .origins import parse_rules
+from .readiness import init_readiness
 from .store import open_store
 from .tokens import TokenSigner
 
@@ -64,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     _register_blueprints(app, settings)
     init_visitor_cors(app, origin_rules)
+    init_readiness(app, app.extensions["consent"].store)
     init_rate_limits(app, settings)
     if settings["PROXY_HOPS"]:
         hops = settings["PROXY_HOPS"]

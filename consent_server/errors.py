@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from .headers import RETRY_AFTER
+from .readiness import note_store_failure
 from .records import InvalidRequest
 from .store import StoreUnavailable
 
@@ -44,6 +45,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StoreUnavailable)
     def handle_store_unavailable(error: StoreUnavailable) -> ResponseReturnValue:
         app.logger.error("consent log unavailable: %s", error)
+        note_store_failure(str(error))
         return error_response(
             503,
             "store_unavailable",
