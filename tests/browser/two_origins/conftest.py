@@ -95,9 +95,9 @@ class Visit:
     def origin(self) -> str:
         return self.world.site_origin(self.topology)
 
-    def decide(self, act: Callable[[], object]):
+    def decide(self, act: Callable[[], object], timeout_ms: float = 10_000):
         """Do what decides, and wait until the banner has the server's answer to it."""
-        with self.page.expect_response(is_decision, timeout=10_000) as answer:
+        with self.page.expect_response(is_decision, timeout=timeout_ms) as answer:
             act()
         if answer.value.ok:
             self.consent_ids.append(answer.value.json()["consent_id"])
@@ -119,8 +119,12 @@ class Visit:
         self.page.wait_for_load_state("networkidle")
 
 
+def is_decision_request(request) -> bool:
+    return DECISION_PATH in request.url and request.method in ("POST", "DELETE")
+
+
 def is_decision(response) -> bool:
-    return DECISION_PATH in response.url and response.request.method in ("POST", "DELETE")
+    return is_decision_request(response.request)
 
 
 @pytest.fixture
