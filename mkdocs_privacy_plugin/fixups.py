@@ -17,11 +17,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .audit import SCRIPT_URL, host_of, owner_of, parse_attributes
+from .audit import EXECUTABLE_SCRIPT_TYPES, SCRIPT_URL, host_of, owner_of, parse_attributes
 
 SCRIPT_ELEMENT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 IFRAME_ELEMENT = re.compile(r"<iframe\b([^>]*)>(.*?)</iframe\s*>", re.IGNORECASE | re.DOTALL)
-EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
 MATERIAL_ANALYTICS_CALLS = re.compile(
     r"<script>((?:if\(\"undefined\"!=typeof __md_analytics\)\{[^<]*\}|\"undefined\"!=typeof "
     r"__md_analytics&&__md_analytics\(\)))</script>"
@@ -93,7 +92,7 @@ def gate_service_scripts(page: str, services: Sequence[EmbedService]) -> str:
     def rewrite(match: re.Match[str]) -> str:
         attributes = parse_attributes(match.group(1))
         values = dict(attributes)
-        if (values.get("type") or "").lower().strip() not in EXECUTABLE_TYPES:
+        if (values.get("type") or "").lower().strip() not in EXECUTABLE_SCRIPT_TYPES:
             return match.group(0)
         service = _owner(values.get("src") or "", services)
         if service is None:

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from .assets import ASSET_DIR
+from .assets import ASSET_DIR, RECORD_SCRIPT
 
 HEAD_OPEN = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 CHARSET = re.compile(r"<meta\s[^>]*charset[^>]*>", re.IGNORECASE)
@@ -77,3 +77,9 @@ class HeadInjector:
         charset = CHARSET.search(html, head.end(), head.end() + 1024)
         match = charset or head
         return html[: match.end()] + self.snippet(root, links) + html[match.end() :]
+
+
+def add_record_script(html: str, root: str) -> str:
+    """The self-service script, for pages that show the visitor's own consent record."""
+    script = f'<script src="{root}{ASSET_DIR}/{RECORD_SCRIPT}" defer></script>'
+    return html.replace("</head>", script + "</head>", 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from .config import ConsentPluginConfig, service_id_of
@@ -111,3 +112,14 @@ def to_json(data: Any) -> str:
 def gpc_json(last_update: str) -> str:
     """The site declares it honours Global Privacy Control (https://privacycg.github.io/gpc-spec/)."""
     return to_json({"gpc": True, "lastUpdate": last_update})
+
+
+def write_site_files(site_dir: Path, manifest: dict[str, Any], gpc_last_update: str) -> None:
+    """The manifest the consent server reads, and the site's Global Privacy Control statement."""
+    for relative, content in (
+        (MANIFEST_PATH, to_json(manifest)),
+        (GPC_PATH, gpc_json(gpc_last_update)),
+    ):
+        target = site_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
