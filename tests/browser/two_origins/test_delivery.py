@@ -66,10 +66,6 @@ def test_an_answer_lost_on_the_way_is_resent_and_logged_once(visit, world, log_g
     assert log_growth() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the banner resends a pending decision on `online` once its delivery work is merged",
-)
 def test_a_decision_made_offline_arrives_once_when_the_browser_is_back_online(visit, log_growth):
     visitor = visit("cross-site", "mkdocs")
     page = visitor.page
