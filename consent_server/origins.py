@@ -49,6 +49,8 @@ class OriginRule:
     def matches(self, origin: str) -> bool:
         """True when a browser's `Origin` value is allowed by this rule (in the form a browser
         writes it: lower case, no default port, so the answer is flask-cors' answer too)."""
+        if not origin.isascii():
+            return False
         try:
             scheme, host, port = split_origin(origin)
         except ValueError:
@@ -71,7 +73,8 @@ class OriginRule:
             return serialise(self.scheme, self.host, self.port)
         parent = serialise(self.scheme, self.host, self.port).removeprefix(self.scheme + "://")
         return re.compile(
-            rf"{re.escape(self.scheme)}://(?:{LABEL}\.)+{re.escape(parent)}\Z", re.IGNORECASE
+            rf"{re.escape(self.scheme)}://(?:{LABEL}\.)+{re.escape(parent)}\Z",
+            re.IGNORECASE | re.ASCII,
         )
 
     def __str__(self) -> str:

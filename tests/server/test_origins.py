@@ -97,6 +97,8 @@ def test_the_parsed_rules_decide_as_the_server_answers(origin, allowed):
         ("http://[::1]:8000", "http://[::1]:8000", True),
         ("http://127.0.0.1:8000", "http://127.0.0.1:8000", True),
         ("http://127.0.0.1:8000", "http://localhost:8000", False),
+        ("https://*.kiosk.example", "https://docs.\u212aiosk.example", False),
+        ("https://*.example.com", "https://\u017fhop.example.com", False),
     ],
 )
 def test_a_rule_and_its_flask_cors_form_agree(rule, origin, allowed):
