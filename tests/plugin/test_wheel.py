@@ -71,6 +71,10 @@ def test_plugin_alone_builds_a_new_site_with_the_readme_snippet_and_no_web_frame
     }  # fmt: skip
     assert importable(bin_dir, SERVER_STACK + OTHER_EXTRAS) == set()
     assert (bin_dir / "mkdocs").is_file()
+    # A wheel's scripts do not depend on extras: the server's command is there, and says what is missing.
+    server = run(bin_dir / "consent-server", "--help")
+    assert server.returncode != 0
+    assert "pip install 'mkdocs-consent[server]'" in server.stderr.splitlines()[-1]
 
     created = run(bin_dir / "mkdocs", "new", "mysite", cwd=tmp_path)
     assert created.returncode == 0, created.stderr
@@ -110,15 +114,27 @@ def test_server_extra_brings_the_server_its_data_and_its_command(wheel, tmp_path
         "import consent_server.store.sqlite, consent_server.ops as o; print(len(o.openapi_spec()['paths']))",
     )  # fmt: skip
     assert probe.returncode == 0 and int(probe.stdout) > 5, probe.stderr
-    help_text = run(bin_dir / "consent-server", "--help")
-    assert help_text.returncode == 0, help_text.stderr
-    for command in ("serve", "demo", "export", "verify", "purge", "new-admin-token"):
-        assert re.search(rf"^\s+{command}\s", help_text.stdout, re.MULTILINE), command
+    for command_line in (
+        [bin_dir / "consent-server"],
+        [bin_dir / "python", "-m", "consent_server"],
+    ):
+        help_text = run(*command_line, "--help")
+        assert help_text.returncode == 0, help_text.stderr
+        for command in ("serve", "demo", "export", "verify", "purge", "new-admin-token"):
+            assert re.search(rf"^\s+{command}\s", help_text.stdout, re.MULTILINE), command
     [packages] = (tmp_path / "env" / "lib").glob("python*/site-packages")
     for data_file in (
         "consent_server/store/schema_sqlite.sql", "consent_server/templates/dashboard.html",
         "consent_server/static/dashboard.js", "consent_server/static/favicon.svg",
         "consent_server/static/vendor/uplot/uPlot.iife.min.js",
-        "consent_server/static/vendor/uplot/LICENSE",
+        "consent_server/static/vendor/uplot/LICENSE", "consent_server/static/favicon.ico",
+        "consent_server/example_site/mkdocs.yml", "consent_server/example_site/docs/index.md",
     ):  # fmt: skip
         assert (packages / data_file).is_file(), data_file
+    example = run(
+        bin_dir / "python", "-c",
+        "import sys, pathlib; from consent_server.demo import build_example_site; "
+        "print(build_example_site(pathlib.Path(sys.argv[1]), '/api/v1'))", tmp_path / "example",
+    )  # fmt: skip
+    assert example.returncode == 0, example.stderr
+    assert (tmp_path / "example" / "consent" / "manifest.json").is_file(), "the demo's site builds"
