@@ -99,7 +99,7 @@ export function renderVersions(table, stats, policies) {
   const row = (title, note, entry) => {
     const decisions = DECISIONS.reduce((sum, method) => sum + (entry[method] || 0), 0);
     const rates = new Map(entry.categories.map((rate) => [rate.category, rate]));
-    const name = element("span", {}, element("span", { className: "mono", textContent: title }));
+    const name = element("span", {}, element("span", { className: note === null ? "" : "mono", textContent: title }));
     if (note) name.append(element("span", { className: "muted note", textContent: note }));
     const version = element("th", { scope: "row" }, name);
     version.dataset.label = columns[0];
@@ -117,7 +117,7 @@ export function renderVersions(table, stats, policies) {
   const totals = methodTotals(stats);
   const versions = [...stats.policy_versions].sort((a, b) =>
     (firstSeen.get(b.policy_version) || "").localeCompare(firstSeen.get(a.policy_version) || ""));
-  const body = element("tbody", {}, row("All versions", "", { ...totals, categories: stats.categories }),
+  const body = element("tbody", {}, row("All versions", null, { ...totals, categories: stats.categories }),
     ...versions.map((entry) => {
       const seen = firstSeen.get(entry.policy_version);
       const note = entry.known && seen ? `since ${formatDay(Date.parse(seen) / 1000)}` : "text not archived";

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from ..conftest import require
@@ -9,6 +10,7 @@ from .helpers import ADMIN_TOKEN
 
 AXE = Path(__file__).parents[2] / "build/axe/node_modules/axe-core/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DASH = "\u2013"  # the en dash of "1-25 of 60" and of hour ranges
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
 
 # Every visible element that reaches past the right edge of the window, outside the few boxes
@@ -73,3 +75,9 @@ def overflowing(page) -> list[str]:
 def x_tick_labels(page) -> list[str]:
     """The labels uPlot drew under the decisions chart (kept on the chart's element by charts.js)."""
     return page.eval_on_selector("#chart-decisions", "el => JSON.parse(el.dataset.xTicks || '[]')")
+
+
+def shown_day(moment: datetime) -> str:
+    """A date as the dashboard writes it (Chromium's en-GB: "1 Dec 2026", "3 Sept 2026")."""
+    month = "Sept" if moment.month == 9 else f"{moment:%b}"
+    return f"{moment.day} {month} {moment.year}"
