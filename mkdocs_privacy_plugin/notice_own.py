@@ -95,7 +95,7 @@ def own_activity(
         "special": None,
         "recipients": [],
         "transfers": [],
-        "retention": fill(t["list_sep"]).join(retention),
+        "retention": Markup("<br>").join(retention),
         "requirement": {"text": fill(t["own_requirement"]), "explanation": "", "consequences": ""},
         "automated": None,
     }

@@ -158,7 +158,7 @@ def _recipients(
         ]
         items = [
             Markup("{}{}{}{}").format(
-                r["name"], Markup(" ({})").format(r["role"]) if r["role"] else "",
+                r["name"], Markup(", {}").format(r["role"]) if r["role"] else "",
                 Markup(", {}").format(r["country"]) if r["country"] else "",
                 Markup("{}{}").format(t["label_sep"], r["purpose"]) if r["purpose"] else "",
             )
