@@ -71,13 +71,22 @@ class NoticeOption(c.BaseConfigOption[Notice]):
 
 
 def notice_errors(error: pydantic.ValidationError) -> str:
+    """One line per problem, named by its path in mkdocs.yml (`privacy_notice.activities[0]...`)."""
     lines = []
     for problem in error.errors():
+        parts = [str(part) if isinstance(part, str) else part for part in problem["loc"]]
+        if any(str(part).startswith("literal[") for part in parts) and not isinstance(
+            problem.get("input"), str
+        ):
+            continue  # the `none` alternative of a list that was given as a list
         path = "privacy_notice"
-        for part in problem["loc"]:
-            path += f"[{part}]" if isinstance(part, int) else f".{str(part).rstrip('_')}"
+        for part in parts:
+            if isinstance(part, int):
+                path += f"[{part}]"
+            elif not re.search(r"[\[(]", part):
+                path += f".{part.rstrip('_')}"
         lines.append(f"{path}: {problem['msg'].removeprefix('Value error, ')}")
-    return "\n".join(lines)
+    return "\n".join(dict.fromkeys(lines))
 
 
 class FixupsConfig(base.Config):

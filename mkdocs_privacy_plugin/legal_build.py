@@ -37,7 +37,7 @@ class Once:
         if self.active and (option, language) not in self.seen:
             self.seen.add((option, language))
             log.warning(
-                "%s has no %r text: the %s page uses the default language's. Give it as "
+                "%s has no %r text: the %s page uses another language's. Give it as "
                 "{%s: ...} next to the others.",
                 option, language, language, language,
             )  # fmt: skip

@@ -55,8 +55,9 @@ class LocalText:
         for candidate in (language, language.replace("_", "-"), base):
             if candidate in texts:
                 return texts[candidate], False
-        if default in texts:
-            return texts[default], True
+        for fallback in (default, "en"):
+            if fallback in texts:
+                return texts[fallback], True
         return next(iter(texts.values())), True
 
     def __bool__(self) -> bool:
