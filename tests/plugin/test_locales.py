@@ -15,12 +15,12 @@ LEFTOVER = re.compile(r"TODO|FIXME|XXX|TRANSLATE|\?\?\?|\{\{|\}\}")
 GDPR_TERMS = {
     "de": ["Recht auf Löschung", "Recht auf Einschränkung der Verarbeitung", "Widerspruchsrecht",
            "Verantwortlicher", "Auftragsverarbeiter", "Standarddatenschutzklauseln"],
-    "fr": ["droit à l’effacement", "droit à la limitation du traitement", "droit d’opposition",
-           "responsable du traitement", "sous-traitant", "décision d’adéquation"],
+    "fr": ["droit à l\u2019effacement", "droit à la limitation du traitement", "droit d\u2019opposition",
+           "responsable du traitement", "sous-traitant", "décision d\u2019adéquation"],
     "es": ["derecho de supresión", "limitación del tratamiento", "derecho de oposición",
            "encargado del tratamiento", "normas corporativas vinculantes"],
     "it": ["diritto alla cancellazione", "limitazione di trattamento", "titolare del trattamento",
-           "contitolare del trattamento", "norme vincolanti d’impresa"],
+           "contitolare del trattamento", "norme vincolanti d\u2019impresa"],
     "nl": ["recht op gegevenswissing", "beperking van de verwerking", "verwerkingsverantwoordelijke",
            "verwerker", "adequaatheidsbesluit"],
     "ja": ["消去の権利", "取扱いの制限の権利", "異議を述べる権利", "管理者", "処理者", "十分性認定"],
@@ -92,7 +92,7 @@ def test_japanese_sentences_end_with_the_japanese_full_stop():
             and not key.startswith("right_18_")
         ):
             assert japanese[key].endswith("。"), key
-    assert texts_for("ja", {})["label_sep"] == "："
+    assert texts_for("ja", {})["label_sep"] == "\uff1a"
 
 
 def test_regional_codes_find_their_language():
