@@ -68,11 +68,29 @@ def privacy_notice_markdown(inputs: NoticeInputs) -> str:
                 body = inputs.md.block(own["body"], f"privacy_notice.sections[{index}].body")
                 sections.append(Section(own["id"], own["title"], body))
     intro = fill(t["pn_intro"], site=inputs.site_name, policy_link=policy)
-    return _markdown(t["privacy_notice_title"], intro, sections)
+    return _markdown(t["privacy_notice_title"], intro, sections, t["pn_contents"])
 
 
-def _markdown(title: str, intro: Markup, sections: list[Section]) -> str:
+def _contents(sections: list[Section], label: str) -> Markup:
+    """Every section and activity, numbered and linked, whatever depth the theme's TOC shows."""
+    item = Markup('<li><a href="#{}">{} {}</a>{}</li>')
+    entries = Markup("").join(
+        item.format(
+            section.anchor, f"{number}.", section.title,
+            Markup("<ol>{}</ol>").format(Markup("").join(
+                item.format(child.anchor, f"{number}.{sub}", child.title, "")
+                for sub, child in enumerate(section.children, start=1)
+            )) if section.children else "",
+        )
+        for number, section in enumerate(sections, start=1)
+    )  # fmt: skip
+    return Markup('<nav class="consent-contents" aria-label="{0}"><p><strong>{0}</strong></p>'
+                  "<ol>{1}</ol></nav>").format(label, entries)  # fmt: skip
+
+
+def _markdown(title: str, intro: Markup, sections: list[Section], contents: str) -> str:
     lines = [f"# {heading_text(title)}", "", f'<p class="consent-intro">{intro}</p>', ""]
+    lines += [str(_contents(sections, contents)), ""]
     for number, section in enumerate(sections, start=1):
         lines += [f"## {with_id(f'{number}. ' + heading_text(section.title), section.anchor)}", ""]
         if section.html:

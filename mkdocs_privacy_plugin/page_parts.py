@@ -30,6 +30,7 @@ dl.consent-facts dd{margin:0}
 dl.consent-facts ul{margin:0;padding-inline-start:1.2em}
 @media (max-width:40em){dl.consent-facts{grid-template-columns:1fr}dl.consent-facts dd{margin-bottom:.5em}}
 address.consent-party{font-style:normal;margin:.5em 0 1em}
+.consent-contents ol{list-style:none;padding-inline-start:1.2em;margin:.2em 0}
 .consent-objection{border:2px solid currentColor;border-radius:.3em;padding:.2em 1em;margin:1em 0}
 </style>
 """
