@@ -83,7 +83,7 @@ def test_each_language_gets_its_own_notice_policy_and_banner(i18n_site, language
     policy = (i18n_site / PREFIX[language] / "cookie-policy/index.html").read_text("utf-8")
     assert title in notice and activity in notice and category in policy
     banner = _banner((i18n_site / PREFIX[language] / "index.html").read_text("utf-8"))
-    assert banner["lang"] == language and banner["t"]["reject_all"] == reject
+    assert banner["lang"] == language and banner["texts"]["reject_all"] == reject
     assert banner["categories"][1]["title"] == category
     assert banner["links"] == {"policy": "cookie-policy/", "privacy": "privacy-notice/"}
     assert 'href="../cookie-policy/"' in notice and 'href="../privacy-notice/"' in policy
@@ -96,7 +96,7 @@ def test_one_manifest_holds_every_language_under_one_version(i18n_site):
     assert set(manifest["texts"]) == {"en", "de", "fr"}
     assert manifest["translations"]["de"]["categories"][1]["title"] == "Statistik"
     versions = {
-        _banner((i18n_site / PREFIX[lang] / "index.html").read_text("utf-8"))["v"]
+        _banner((i18n_site / PREFIX[lang] / "index.html").read_text("utf-8"))["policyVersion"]
         for lang in EXPECTED
     }
     assert versions == {manifest["policy_version"]}
