@@ -22,13 +22,13 @@ environment = Environment(
 STYLE = """<style>
 .consent-table-wrap{overflow-x:auto;margin:1em 0}
 table.consent-table{border-collapse:collapse;width:100%;font-size:.9em}
-table.consent-table th,table.consent-table td{border:1px solid color-mix(in srgb,currentColor 25%,transparent);padding:.4em .6em;text-align:start;vertical-align:top;overflow-wrap:anywhere}
+table.consent-table th,table.consent-table td{border:1px solid color-mix(in srgb,currentColor 25%,transparent);padding:.4em .6em;text-align:start;vertical-align:top;overflow-wrap:break-word}
 table.consent-table thead th{background:color-mix(in srgb,currentColor 8%,transparent)}
-dl.consent-facts{display:grid;grid-template-columns:minmax(8em,14em) 1fr;gap:.3em 1em;margin:.5em 0 1.5em}
-dl.consent-facts dt{font-weight:bold;margin:0}
-dl.consent-facts dd{margin:0}
-dl.consent-facts ul{margin:0;padding-inline-start:1.2em}
-@media (max-width:40em){dl.consent-facts{grid-template-columns:1fr}dl.consent-facts dd{margin-bottom:.5em}}
+div.consent-section dl.consent-facts{display:grid;grid-template-columns:minmax(8em,14em) 1fr;gap:.3em 1em;margin:.5em 0 1.5em}
+div.consent-section dl.consent-facts>dt{display:block!important;font-weight:bold;margin:0!important;padding:0!important;border:0!important;background:none!important;color:inherit!important;font-size:inherit!important}
+div.consent-section dl.consent-facts>dd{margin:0!important;padding:0!important}
+div.consent-section dl.consent-facts ul{margin:0;padding-inline-start:1.2em}
+@media (max-width:40em){div.consent-section dl.consent-facts{grid-template-columns:1fr}div.consent-section dl.consent-facts>dd{margin-bottom:.5em}}
 address.consent-party{font-style:normal;margin:.5em 0 1em}
 .consent-contents ol{list-style:none;padding-inline-start:1.2em;margin:.2em 0}
 .consent-objection{border:2px solid currentColor;border-radius:.3em;padding:.2em 1em;margin:1em 0}
