@@ -180,8 +180,17 @@ def report(items: list[Item]) -> dict[str, Any]:
     }
 
 
-def write_table(site_dir: Path, table: dict[str, Any]) -> None:
+def read_table(site_dir: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((site_dir / CHECK_PATH).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_table(site_dir: Path, table: dict[str, Any] | None) -> None:
     """The table in consent/notice-check.json, and in the audit's report when there is one."""
+    if table is None:
+        return
     own = site_dir / CHECK_PATH
     own.parent.mkdir(parents=True, exist_ok=True)
     own.write_text(json.dumps(table, indent=2, ensure_ascii=False), encoding="utf-8")

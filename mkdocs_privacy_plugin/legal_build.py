@@ -109,5 +109,5 @@ class LegalSite:
         self.check = art13.report(art13.check(self.plugin))
 
     def write_check(self, site_dir: Path) -> None:
-        if self.check is not None:
-            art13.write_table(site_dir, self.check)
+        """Each language pass rewrites the audit report: the first pass's table goes back in."""
+        art13.write_table(site_dir, self.check or art13.read_table(site_dir))

@@ -273,7 +273,3 @@ class Notice(Strict):
                 raise ValueError(f"the id {item.id!r} is used twice (activities and sections)")
             seen.add(item.id)
         return self
-
-    @property
-    def representatives_stated_none(self) -> bool:
-        return self.representatives == NONE

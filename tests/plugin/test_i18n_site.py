@@ -95,6 +95,8 @@ def test_one_manifest_holds_every_language_under_one_version(i18n_site):
     manifest = json.loads((i18n_site / "consent/manifest.json").read_text())
     assert set(manifest["texts"]) == {"en", "de", "fr"}
     assert manifest["translations"]["de"]["categories"][1]["title"] == "Statistik"
+    audit = json.loads((i18n_site / "consent/audit.json").read_text())
+    assert audit["privacy_notice"]["total"] == 15
     versions = {
         _banner((i18n_site / PREFIX[lang] / "index.html").read_text("utf-8"))["policyVersion"]
         for lang in EXPECTED
