@@ -88,6 +88,8 @@ def _stated(article: str, what: str, value: Any, section: str, key: str) -> Item
 
 def _dpo(notice: Notice) -> Item:
     dpo = notice.dpo
+    if dpo is not None and dpo != NONE and not (dpo.name or dpo.reachable()):
+        dpo = None  # `dpo: {}`, as earlier configs could say for "no DPO given"
     if dpo is not None and dpo != NONE and not dpo.reachable():
         return Item(
             "13(1)(b)",

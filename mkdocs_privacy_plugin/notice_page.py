@@ -139,7 +139,7 @@ def _controller(t: dict, notice: dict, view: NoticeView, html: Any) -> Section |
         children.append(
             Section("dpo", t["pn_dpo_sub"], Markup("<p>{}</p>").format(t["pn_dpo_none"]))
         )
-    elif dpo:
+    elif dpo and (dpo.get("name") or _reachable(dpo)):
         body = Markup("<p>{}</p>").format(t["pn_dpo_text"]) + html.party(view.party(dpo))
         children.append(Section("dpo", t["pn_dpo_sub"], body))
     return Section("controller", t["pn_controller_title"], children=children) if children else None

@@ -29,6 +29,11 @@ def test_the_earlier_one_ground_shape_still_builds(build_site):
     assert "The legitimate interest" in html and "Keeping the site secure" in html
 
 
+def test_an_empty_dpo_of_the_earlier_shape_says_nothing(build_site):
+    html = build_site(plugin=_with_notice(dpo={})).read("privacy-notice/index.html")
+    assert 'id="dpo"' not in html
+
+
 def test_an_activity_rests_on_several_grounds_each_explained(build_site):
     newsletter = {
         "name": "Newsletter",
