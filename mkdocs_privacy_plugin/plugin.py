@@ -21,7 +21,7 @@ from mkdocs.utils import get_relative_url
 
 from . import pages
 from .assets import ASSET_DIR, BANNER_FILES, RECORD_SCRIPT, shipped
-from .audit_report import audit_build
+from .audit_report import SiteAudit, script_requests
 from .banner import banner_config
 from .config import ConsentPluginConfig, check
 from .inject import HeadInjector, add_record_script, consent_mode_snippet
@@ -59,6 +59,13 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
             self.texts,
             self.config.fixups,
             material_analytics=bool(config.extra.get("analytics")),
+        )
+        self.site_audit = SiteAudit(
+            self.manifest,
+            [config.site_url, self.config.endpoint],
+            self.config.audit,
+            theme=str(config.theme.name),
+            per_page=script_requests(str(config.theme.name), config.repo_url),
         )
         if config.extra.get("consent"):
             log.warning(
@@ -102,7 +109,9 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         links = {key: get_relative_url(url, page.url) for key, url in self._page_urls.items()}
         root = get_relative_url(".", page.url).rstrip("/")
         root = "" if root == "." else root + "/"
-        output = self.injector.inject(self.fixups.apply(output), root, links)
+        output, references = self.fixups.apply(output)
+        self.site_audit.page(page.file.dest_uri, references)
+        output = self.injector.inject(output, root, links)
         if (
             page.file.src_uri == self.config.cookie_policy_path
             or page.file.src_uri in self._self_service_pages
@@ -120,13 +129,13 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         root = urlsplit(config.site_url or "/").path or "/"
         root = root if root.endswith("/") else root + "/"
         links = {key: posixpath.join(root, url) for key, url in self._page_urls.items()}
-        return self.injector.inject(self.fixups.apply(output_content), root, links)
+        output, references = self.fixups.apply(output_content)
+        self.site_audit.page(template_name, references)
+        return self.injector.inject(output, root, links)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
         last_update = self.config.privacy_notice.last_modified or date.today().isoformat()
         write_site_files(site, self.manifest, last_update)
         if self.config.audit != "off":
-            audit_build(
-                site, self.manifest, [config.site_url, self.config.endpoint], self.config.audit
-            )
+            self.site_audit.finish(site)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from mkdocs_privacy_plugin import fixups
 from mkdocs_privacy_plugin.audit import Service, audit_site
-from mkdocs_privacy_plugin.fixups import (
-    EmbedService,
-    embed_placeholders,
-    gate_material_analytics,
-    gate_service_scripts,
-)
+from mkdocs_privacy_plugin.fixups import EmbedService
+from mkdocs_privacy_plugin.markup import PageIndex
+from mkdocs_privacy_plugin.references import page_references
 
 ANALYTICS = EmbedService(
     "google-analytics", "Google Analytics", "Google", "analytics", ("googletagmanager.com",)
@@ -18,6 +16,20 @@ YOUTUBE = EmbedService(
     "https://policies.google.com/privacy",
 )  # fmt: skip
 AUDIT_SERVICES = [Service(s.name, s.category, s.hosts) for s in (ANALYTICS, YOUTUBE)]
+
+
+def gate_service_scripts(page: str, services: list[EmbedService]) -> str:
+    edits = fixups.gate_service_scripts(page_references(page), services)
+    return fixups.splice(page, edits)
+
+
+def embed_placeholders(page: str, services: list[EmbedService], titles: dict[str, str]) -> str:
+    edits = fixups.embed_placeholders(page, page_references(page), services, titles)
+    return fixups.splice(page, edits)
+
+
+def gate_material_analytics(page: str) -> str:
+    return fixups.splice(page, fixups.gate_material_analytics(page, PageIndex(page)))
 
 
 def test_declared_scripts_are_gated_and_others_untouched():
