@@ -42,7 +42,10 @@ class Reference:
     gated: bool
     when: str = "load"
     tag: StartTag | None = None
-    script: Region | None = None
+    region: Region | None = None
+    """The `<script>` or `<style>` element whose text holds the URL."""
+    attr: str = ""
+    """The attribute of `tag` that holds the URL."""
 
 
 def css_references(text: str) -> Iterator[tuple[str, str]]:
@@ -70,32 +73,50 @@ def tag_references(tag: StartTag, foreign: bool) -> Iterator[Reference]:
         if name in SVG_FETCHING:
             url = attrs.get("href") or attrs.get("xlink:href")
             if url and not url.startswith("#"):
-                yield Reference(f"svg {name}[href]", url, False, tag=tag)
+                yield Reference(
+                    f"svg {name}[href]",
+                    url,
+                    False,
+                    tag=tag,
+                    attr="href" if attrs.get("href") else "xlink:href",
+                )
     elif name == "link":
         rels = [rel for rel in attrs.get("rel", "").lower().split() if rel in LINK_RELS]
-        if rels and attrs.get("href") and not (rels[0] == "stylesheet" and "disabled" in attrs):
-            yield Reference(f"link[rel={rels[0]}]", attrs["href"], False, LINK_RELS[rels[0]], tag)
+        if rels and attrs.get("href"):
+            # a disabled style sheet is fetched only once a script enables it (a dark mode)
+            when = (
+                "later" if rels[0] == "stylesheet" and "disabled" in attrs else LINK_RELS[rels[0]]
+            )
+            yield Reference(f"link[rel={rels[0]}]", attrs["href"], False, when, tag, attr="href")
         for candidate in _srcset(attrs.get("imagesrcset", "")):
-            yield Reference("link[imagesrcset]", candidate, False, tag=tag)
+            yield Reference("link[imagesrcset]", candidate, False, tag=tag, attr="imagesrcset")
     elif name == "script":
         url = attrs.get("src") or attrs.get("data-src")
         if url and (is_executable(tag) or is_held(tag)) and "nomodule" not in attrs:
-            yield Reference("script[src]", url, is_held(tag), tag=tag)
+            yield Reference(
+                "script[src]",
+                url,
+                is_held(tag),
+                tag=tag,
+                attr="src" if attrs.get("src") else "data-src",
+            )
     elif name in FRAMES:
         if attrs.get("src"):
-            yield Reference(f"{name}[src]", attrs["src"], False, tag=tag)
+            yield Reference(f"{name}[src]", attrs["src"], False, tag=tag, attr="src")
         if attrs.get("data-src"):
-            yield Reference(f"{name}[data-src]", attrs["data-src"], is_held(tag), tag=tag)
+            yield Reference(
+                f"{name}[data-src]", attrs["data-src"], is_held(tag), tag=tag, attr="data-src"
+            )
     elif name in MEDIA:
         label = "img" if name == "image" else name
         if name != "input" or attrs.get("type", "").lower() == "image":
             for attr in ("src", "poster"):
                 if attrs.get(attr):
-                    yield Reference(f"{label}[{attr}]", attrs[attr], False, tag=tag)
+                    yield Reference(f"{label}[{attr}]", attrs[attr], False, tag=tag, attr=attr)
         for candidate in _srcset(attrs.get("srcset", "")):
-            yield Reference(f"{label}[srcset]", candidate, False, tag=tag)
+            yield Reference(f"{label}[srcset]", candidate, False, tag=tag, attr="srcset")
     elif name == "object" and attrs.get("data"):
-        yield Reference("object[data]", attrs["data"], False, tag=tag)
+        yield Reference("object[data]", attrs["data"], False, tag=tag, attr="data")
     elif name == "meta" and attrs.get("http-equiv", "").lower() == "refresh":
         match = REFRESH_URL.match(attrs.get("content", ""))
         if match and not match.group(1).strip().isdigit():
@@ -106,10 +127,12 @@ def tag_references(tag: StartTag, foreign: bool) -> Iterator[Reference]:
         url = attrs.get("action") or attrs.get("formaction") or ""
         yield Reference(f"{name}[{'action' if name == 'form' else 'formaction'}]", url, False, "submit", tag)  # fmt: skip
     if attrs.get("background") and name in ("body", "table", "td", "th"):
-        yield Reference(f"{name}[background]", attrs["background"], False, tag=tag)
+        yield Reference(
+            f"{name}[background]", attrs["background"], False, tag=tag, attr="background"
+        )
     if "style" in attrs and "//" in attrs["style"]:
         for kind, url in css_references(attrs["style"]):
-            yield Reference(f"style attribute {kind}", url, False, tag=tag)
+            yield Reference(f"style attribute {kind}", url, False, tag=tag, attr="style")
 
 
 def _srcset(value: str) -> Iterator[str]:
@@ -128,10 +151,10 @@ def body_references(page: str, region: Region) -> Iterator[Reference]:
         held = is_held(tag)
         if is_executable(tag) or held:
             for match in SCRIPT_URL.finditer(body):
-                yield Reference("inline script", match.group(1), held, tag=tag, script=region)
+                yield Reference("inline script", match.group(1), held, tag=tag, region=region)
     elif region.kind == "style":
         for kind, url in css_references(body):
-            yield Reference(f"style element {kind}", url, False, tag=tag)
+            yield Reference(f"style element {kind}", url, False, tag=tag, region=region)
 
 
 def page_references(page: str, index: PageIndex | None = None) -> list[Reference]:
