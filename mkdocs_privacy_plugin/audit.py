@@ -9,10 +9,12 @@ declared service that owns it (if any), whether the element is gated until conse
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
@@ -77,6 +79,7 @@ class Finding:
         }
 
 
+@lru_cache(maxsize=4096)
 def host_of(url: str) -> str | None:
     """The host a URL would be fetched from, or None for relative, data: and similar URLs."""
     url = url.strip().replace("\t", "").replace("\n", "").replace("\r", "").replace("\\", "/")
@@ -118,11 +121,19 @@ def audit_site(
     """Every third-party reference in the built site's HTML and CSS files."""
     own = {host.lower() for host in own_hosts}
     findings: list[Finding] = []
-    for path in sorted(site_dir.rglob("*")):
-        if path.suffix in (".html", ".css") and path.is_file():
-            page = path.relative_to(site_dir).as_posix()
-            findings.extend(findings_of(page, scan_file(path), services, own))
+    for page in site_files(site_dir):
+        findings.extend(findings_of(page, scan_file(site_dir / page), services, own))
     return findings
+
+
+def site_files(site_dir: Path) -> list[str]:
+    """The HTML and CSS files of a built site, as sorted paths relative to it."""
+    found = []
+    for folder, _, names in os.walk(site_dir):
+        relative = Path(folder).relative_to(site_dir).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        found += [prefix + name for name in names if name.endswith((".html", ".css"))]
+    return sorted(found)
 
 
 def findings_of(
@@ -160,8 +171,7 @@ def grouped(findings: Sequence[Finding]) -> dict[tuple[str, str, str | None], li
 
 
 def report_json(findings: Sequence[Finding]) -> str:
-    return json.dumps(
-        {"summary": summary(findings), "findings": [finding.as_dict() for finding in findings]},
-        indent=2,
-        ensure_ascii=False,
-    )
+    """The report as JSON, one finding a line (compact enough for JSON's C encoder)."""
+    lines = [json.dumps(finding.as_dict(), ensure_ascii=False) for finding in findings]
+    summary_json = json.dumps(summary(findings), ensure_ascii=False)
+    return '{"summary": ' + summary_json + ',\n"findings": [\n' + ",\n".join(lines) + "\n]}\n"

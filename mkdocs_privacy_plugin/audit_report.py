@@ -73,12 +73,11 @@ class SiteAudit:
 
     def finish(self, site_dir: Path, self_hosted: dict[str, int] | None = None) -> None:
         """Read what the build did not render, write the report, log it, and fail if strict."""
-        for path in sorted(site_dir.rglob("*")):
-            relative = path.relative_to(site_dir).as_posix()
-            if path.suffix not in (".html", ".css") or relative in self.seen or not path.is_file():
+        for relative in audit.site_files(site_dir):
+            if relative in self.seen:
                 continue
-            references = audit.scan_file(path)
-            if path.suffix == ".html":
+            references = audit.scan_file(site_dir / relative)
+            if relative.endswith(".html"):
                 references += self.per_page
             self.findings.extend(audit.findings_of(relative, references, self.services, self.own))
         (site_dir / AUDIT_PATH).write_text(audit.report_json(self.findings), encoding="utf-8")

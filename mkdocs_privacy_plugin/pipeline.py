@@ -7,6 +7,7 @@ the audit always reads what the site will serve.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import fixups
@@ -25,8 +26,10 @@ class PageFixups:
         texts: dict[str, str],
         options: FixupsConfig,
         material_analytics: bool,
+        audit: bool = True,
     ) -> None:
         self.options = options
+        self.audit = audit
         self.material_analytics = options.material_analytics and material_analytics
         self.services = [
             fixups.EmbedService(
@@ -47,11 +50,13 @@ class PageFixups:
             load=texts["embed_load"],
             always=texts["embed_always"],
         )
-        self.rewriters: list[Any] = []
-        """Further page rewrites (self-hosting): callables (page, references) -> edits."""
+        self.rewriters: list[Callable[[str, list[Reference], str], list[fixups.Edit]]] = []
+        """Further page rewrites (self-hosting): (page, references, root URL) -> edits."""
 
-    def apply(self, html: str) -> tuple[str, list[Reference]]:
-        """The fixed page and what it still fetches."""
+    def apply(self, html: str, root: str = "") -> tuple[str, list[Reference]]:
+        """The fixed page and what it still fetches; `root` is the URL of the site's root."""
+        if not (self.audit or self.services or self.material_analytics or self.rewriters):
+            return html, []
         index = PageIndex(html)
         references = page_references(html, index)
         edits: list[fixups.Edit] = []
@@ -65,7 +70,7 @@ class PageFixups:
         if self.material_analytics:
             edits += fixups.gate_material_analytics(html, index)
         for rewrite in self.rewriters:
-            edits += rewrite(html, references)
+            edits += rewrite(html, references, root)
         if not edits:
             return html, references
         html = fixups.splice(html, edits)
