@@ -85,8 +85,18 @@ class SiteAudit:
                self_hosted=self_hosted or {})  # fmt: skip
 
 
-def fix_for(host: str, theme: str) -> str:
-    """How to stop an undeclared host from loading before consent."""
+def fix_for(host: str, theme: str, declared: bool = False, by_script: bool = False) -> str:
+    """How to stop a host from loading before consent."""
+    if by_script:
+        return (
+            "the theme's JavaScript requests it (Material's repository facts): remove `repo_url`, "
+            "or override Material's `partials/source.html`"
+        )
+    if declared:
+        return (
+            'gate it: mark its tags type="text/plain" data-consent-category=..., or keep '
+            "`fixups.gate_scripts` and `fixups.embeds` on"
+        )
     theme_fix = THEME_FIXES.get((theme, host))
     options = [
         "set `self_host: true` in the consent plugin to serve it from the site",
@@ -109,21 +119,16 @@ def report(
     for finding in findings:
         by_host.setdefault(finding.host, []).append(finding)
     pages = {finding.page for finding in findings if finding.page.endswith(".html")}
-    leaking: list[tuple[str, int]] = []
+    leaking: list[tuple[str, int, str]] = []
     for host, group in sorted(by_host.items(), key=lambda item: -len(item[1])):
         before = [finding for finding in group if finding.loads_before_consent]
         service = next((f.service for f in group if f.service), None)
         owner = f"service {service!r}" if service else "no declared service"
         if before:
             on_pages = len({finding.page for finding in before})
-            leaking.append((host, on_pages))
             elements = ", ".join(sorted({finding.element for finding in before}))
-            fix = (
-                'gate it: mark its tags type="text/plain" data-consent-category=... or keep '
-                "fixups.gate_scripts/embeds on"
-                if service
-                else fix_for(host, theme)
-            )
+            fix = fix_for(host, theme, bool(service), all(f.when == "script" for f in before))
+            leaking.append((host, on_pages, fix))
             log.warning(
                 "privacy audit: %s loads before consent on %d page(s) (%s; %s; e.g. %s). Fix: %s.",
                 host, on_pages, owner, elements, before[0].page, fix,
@@ -144,10 +149,10 @@ def report(
         len(by_host), len(pages), len(leaking), AUDIT_PATH,
     )  # fmt: skip
     if leaking and strict:
-        top = ", ".join(f"{host} ({count} page(s))" for host, count in leaking[:5])
+        top = ", ".join(f"{host} ({count} page(s))" for host, count, _ in leaking[:5])
         more = f" and {len(leaking) - 5} more" if len(leaking) > 5 else ""
         raise PluginError(
             f"privacy audit (audit: strict): {len(leaking)} third-party host(s) load before "
-            f"consent: {top}{more}. Fix: {fix_for(leaking[0][0], theme)}; see {AUDIT_PATH}, "
+            f"consent: {top}{more}. Fix for {leaking[0][0]}: {leaking[0][2]}; see {AUDIT_PATH}, "
             "or set `audit: warn`."
         )

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 
 import pytest
+import yaml
 from mkdocs.exceptions import Abort, PluginError
 
 from .conftest import BASE_PLUGIN
@@ -118,3 +122,49 @@ def test_material_analytics_is_gated(build_site):
     assert '<script type="text/plain" data-consent-category="analytics" id="__analytics">' in html
     statuses = {f["status"] for f in audit_of(site)["findings"] if "googletagmanager" in f["host"]}
     assert statuses == {"gated-undeclared"}
+
+
+def test_the_log_has_one_line_per_host_saying_what_happens_to_it(build_site, caplog):
+    caplog.set_level("INFO")
+    pages = {"index.md": "# Home\n", "a.md": LEAKY_PAGE, "b.md": LEAKY_PAGE}
+    build_site(
+        theme="material",
+        strict=False,
+        plugin={**BASE_PLUGIN, "fixups": {"gate_scripts": False, "embeds": False}},
+        pages=pages,
+        extra={"analytics": {"provider": "google", "property": "G-TEST123"}},
+    )
+    lines = [r.getMessage() for r in caplog.records if "privacy audit:" in r.getMessage()]
+    media = [line for line in lines if "media.example-cdn.test" in line]
+    assert len(media) == 1  # two elements on each of two pages: one line
+    assert (
+        "loads before consent on 2 page(s) (no declared service; audio[src], video[src];"
+        in media[0]
+    )
+    [gtm] = [line for line in lines if "www.googletagmanager.com" in line]
+    assert "gated until consent on 6 page(s)" in gtm
+    [analytics] = [line for line in lines if "analytics.example.com" in line]
+    assert "service 'Example Analytics'" in analytics and "Fix: gate it" in analytics
+    assert "privacy audit: 10 third-party host(s) on 6 page(s), 9 load before consent" in lines[-1]
+
+
+def test_a_strict_failure_names_the_hosts_even_in_a_quiet_build(build_site, tmp_path):
+    site = build_site(
+        plugin={**BASE_PLUGIN, "audit": "warn"}, theme={"name": "mkdocs"}, strict=False
+    )
+    config = yaml.safe_load((site.root / "mkdocs.yml").read_text())
+    config["plugins"][1]["consent"]["audit"] = "strict"
+    (site.root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site.root / "mkdocs.yml")],
+        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "1 third-party host(s) load before consent: cdnjs.cloudflare.com (" in result.stderr
+    assert "Fix for cdnjs.cloudflare.com: set `theme.highlightjs: false`" in result.stderr
+
+
+def test_material_repository_facts_are_reported_as_a_script_request(build_site, caplog):
+    build_site(theme="material", strict=False, repo_url="https://github.com/example/project")
+    [line] = [r.getMessage() for r in caplog.records if "api.github.com" in r.getMessage()]
+    assert "theme script (repo_url facts)" in line and "remove `repo_url`" in line
