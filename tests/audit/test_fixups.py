@@ -100,3 +100,18 @@ def test_material_analytics_is_held_until_analytics_is_granted(tmp_path):
     assert 'id="__analytics"' in result
     (tmp_path / "index.html").write_text(result)
     assert [f.status for f in audit_site(tmp_path, AUDIT_SERVICES)] == ["gated"]
+
+
+def test_material_analytics_is_found_by_structure_not_by_its_exact_text():
+    page = (
+        "<script id='__analytics' type=\"text/javascript\">\nfunction __md_analytics () {}\n</script>"
+        "<script>window.__md_analytics && window.__md_analytics({ late: true })</script>"
+        "<!-- <script>__md_analytics()</script> -->"
+        '<script type="application/json">{"hook": "__md_analytics"}</script>'
+        "<script>var other = 1;</script>"
+    )
+    result = gate_material_analytics(page)
+    assert result.count('type="text/plain" data-consent-category="analytics"') == 2
+    assert "<!-- <script>__md_analytics()</script> -->" in result
+    assert '<script type="application/json">{"hook": "__md_analytics"}</script>' in result
+    assert "<script>var other = 1;</script>" in result
