@@ -31,6 +31,7 @@ CSS_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 SCRIPT_URL = re.compile(r"""["'`]((?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^"'`\s]*)["'`]""")
+DOUBLE_SLASH = re.compile("//")
 ELEMENT_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 REFRESH_URL = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?['"]?([^'"]+)""", re.I)
 
@@ -162,11 +163,9 @@ def page_references(page: str, index: PageIndex | None = None) -> list[Reference
     index = index or PageIndex(page)
     found: list[Reference] = []
     covered = -1
-    position = page.find("//")
-    while position >= 0:
-        if position >= covered:
-            covered = _read_candidate(page, position, index, found)
-        position = page.find("//", max(position + 2, covered))
+    for match in DOUBLE_SLASH.finditer(page):  # the regex engine's literal search is the fastest
+        if match.start() >= covered:
+            covered = _read_candidate(page, match.start(), index, found)
     return found
 
 
