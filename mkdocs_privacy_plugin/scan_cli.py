@@ -24,6 +24,7 @@ except ImportError:  # the `scan` extra (Playwright) is not installed
     scan = None  # type: ignore[assignment]
 
 CONFIG = re.compile(r'<script type="application/json" id="consent-config">(.*?)</script>', re.S)
+PHASES = ("before", "after_reject", "after_accept")
 LABELS = {"before": "before any choice", "after_reject": "after Reject all",
           "after_accept": "after Accept all"}  # fmt: skip
 
@@ -65,12 +66,23 @@ def main() -> None:
     help="Write the full report here.",
 )
 @click.option(
+    "--phases",
+    default="before,after_reject,after_accept",
+    show_default=True,
+    help="Which phases to record: before, after_reject, after_accept (before always).",
+)
+@click.option(
     "--chromium",
     default=lambda: shutil.which("chromium") or "/usr/bin/chromium",
     help="The Chromium to drive.",
 )
 def scan_command(
-    site_dir: Path, sample: int | None, strict: bool, json_path: Path | None, chromium: str
+    site_dir: Path,
+    sample: int | None,
+    strict: bool,
+    json_path: Path | None,
+    phases: str,
+    chromium: str,
 ) -> None:
     """Visit every page of SITE_DIR (a built site) in Chromium and report what it loads."""
     if scan is None:
@@ -86,7 +98,12 @@ def scan_command(
         raise click.ClickException(f"{site_dir} holds no HTML pages: build the site first")
     manifest = _read_json(site_dir / "consent" / "manifest.json")
     audit_report = _read_json(site_dir / "consent" / "audit.json")
-    results = scan.scan_site(site_dir, pages, chromium)
+    chosen = [phase.strip() for phase in phases.split(",") if phase.strip()]
+    if "before" not in chosen or not set(chosen) <= set(PHASES):
+        raise click.BadParameter(
+            f"a list of {', '.join(PHASES)}, with before", param_hint="--phases"
+        )
+    results = scan.scan_site(site_dir, pages, chromium, chosen)
     verdicts = scan.judge(results, manifest, _own_hosts(site_dir, pages))
     failed = scan.violations(verdicts)
     static = scan.static_before(audit_report)
@@ -142,3 +159,7 @@ def _page_report(result: scan.PageScan, verdicts: list, static: set[str]) -> dic
         "static_audit": {"before": sorted(static), "browser_only": sorted(seen - static),
                          "audit_only": sorted(static - seen)},
     }  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
