@@ -90,20 +90,13 @@ def read_start_tag(page: str, start: int) -> StartTag | None:
     if close < 0:
         return None
     key = page[start : close + 1]
-    cached = _tag_cache.get(key)
-    if cached is None and key not in _tag_cache:
-        window = key if '"' not in key and "'" not in key else page[start : start + WINDOW]
-        found = _reader.read(window)
-        if found is not None and not window.startswith(found[2]):
-            found = None  # a start tag later in the window, not at `start`
-        cached = None
-        if found is not None:
-            name, pairs, raw = found
-            attrs: dict[str, str] = {}
-            for attr_name, value in pairs:
-                attrs.setdefault(attr_name, value or "")
-            cached = (name, attrs, raw)
-        if cached is None or len(cached[2]) == len(key):
+    quoted = '"' in key or "'" in key
+    if key in _tag_cache:
+        cached = _tag_cache[key]
+    else:
+        cached = _tokenize(page, start, key, quoted)
+        # without quotes the tag ends at the first '>': the same text is always the same tag
+        if not quoted or (cached is not None and len(cached[2]) == len(key)):
             if len(_tag_cache) > 50_000:
                 _tag_cache.clear()
             _tag_cache[key] = cached
@@ -111,6 +104,26 @@ def read_start_tag(page: str, start: int) -> StartTag | None:
         return None
     name, attrs, raw = cached
     return StartTag(name, attrs, start, start + len(raw), raw)
+
+
+def _tokenize(
+    page: str, start: int, key: str, quoted: bool
+) -> tuple[str, dict[str, str], str] | None:
+    """Run the tokenizer from `start`, on a window that grows until the tag is complete."""
+    size = WINDOW
+    while True:
+        window = page[start : start + size] if quoted else key
+        found = _reader.read(window)
+        if found is not None or not quoted or start + size >= len(page) or size > 1 << 22:
+            break
+        size *= 8  # a long attribute value (a data: URL) runs past the window
+    if found is None or not window.startswith(found[2]):
+        return None  # no start tag here, or one that starts later in the window
+    name, pairs, raw = found
+    attrs: dict[str, str] = {}
+    for attr_name, value in pairs:
+        attrs.setdefault(attr_name, value or "")
+    return name, attrs, raw
 
 
 @dataclass
@@ -131,15 +144,6 @@ class PageIndex:
             if region.start < position < region.end:
                 return region
         return None
-
-    def foreign_at(self, position: int) -> bool:
-        """Whether `position` lies inside `<svg>` or `<math>`."""
-        self._index_until(position)
-        for index in range(bisect.bisect_left(self.starts, position) - 1, -1, -1):
-            region = self.regions[index]
-            if region.kind in FOREIGN and region.start < position < region.end:
-                return True
-        return False
 
     def _index_until(self, position: int) -> None:
         """Find every region that starts before `position`."""

@@ -120,3 +120,10 @@ def test_a_rewrite_keeps_every_other_byte():
     assert result == page[:start] + text + page[end:]
     assert page[start:end] == "<SCRIPT async SRC='https://www.googletagmanager.com/gtag/js?id=G-1'>"
     assert "<script src=https://www.googletagmanager.com/x.js></script> -->" in result
+
+
+def test_a_tag_longer_than_the_tokenizer_window_is_read_whole():
+    data = "data:image/png;base64," + "A" * 20_000
+    page = f'<img alt="x" src="{data}" srcset="https://big.test/2x.png 2x">'
+    found = {(element, url) for element, url in fetched(page) if not url.startswith("data:")}
+    assert found == {("img[srcset]", "https://big.test/2x.png")}
