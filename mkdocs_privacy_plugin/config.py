@@ -109,6 +109,10 @@ class ConsentPluginConfig(base.Config):
     privacy_notice_path = c.Type(str, default="privacy-notice.md")
     audit = c.Choice(("warn", "strict", "off"), default="warn")
     fixups = c.SubConfig(FixupsConfig)
+    self_host = c.Type(bool, default=False)
+    """Serve third-party style sheets, scripts, fonts and images that no service owns from the site."""
+    self_host_cache = c.Type(str, default=".cache/consent")
+    """Where downloads are kept between builds, relative to mkdocs.yml."""
 
 
 def fail(option: str, expected: str) -> PluginError:

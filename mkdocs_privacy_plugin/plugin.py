@@ -21,13 +21,15 @@ from mkdocs.utils import get_relative_url
 
 from . import pages
 from .assets import ASSET_DIR, BANNER_FILES, RECORD_FILES, shipped
-from .audit_report import audit_build
+from .audit_report import SiteAudit, script_requests
 from .banner import banner_config
 from .config import ConsentPluginConfig, check
 from .inject import HeadInjector, add_record_script, consent_mode_snippet
 from .legal_build import LegalSite
 from .manifest import write_site_files
 from .pipeline import PageFixups
+from .selfhost import SelfHoster
+from .selfhost import finish as finish_self_hosting
 from .site_languages import with_page_language
 
 log = get_plugin_logger(__name__)
@@ -57,7 +59,20 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
             self.texts,
             self.config.fixups,
             material_analytics=bool(config.extra.get("analytics")),
+            audit=self.config.audit != "off",
         )
+        self.site_audit = SiteAudit(
+            self.manifest,
+            [config.site_url, self.config.endpoint],
+            self.config.audit,
+            theme=str(config.theme.name),
+            per_page=script_requests(str(config.theme.name), config.repo_url),
+        )
+        self.self_hoster = None
+        if self.config.self_host:
+            cache = Path(config.config_file_path or ".").parent / self.config.self_host_cache
+            self.self_hoster = SelfHoster(cache, self.site_audit.services, self.site_audit.own)
+            self.fixups.rewriters.append(self.self_hoster.page_edits)
         if config.extra.get("consent"):
             log.warning(
                 "Material's own cookie banner (extra.consent) is also configured: visitors would see "
@@ -95,7 +110,9 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         links = {key: get_relative_url(url, page.url) for key, url in self._page_urls.items()}
         root = get_relative_url(".", page.url).rstrip("/")
         root = "" if root == "." else root + "/"
-        output = self.injector.inject(self.fixups.apply(output), root, links)
+        output, references = self.fixups.apply(output, root)
+        self.site_audit.page(page.file.dest_uri, references)
+        output = self.injector.inject(output, root, links)
         output = with_page_language(output, config, self.language)
         if (
             page.file.src_uri == self.config.cookie_policy_path
@@ -114,14 +131,18 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         root = urlsplit(config.site_url or "/").path or "/"
         root = root if root.endswith("/") else root + "/"
         links = {key: posixpath.join(root, url) for key, url in self._page_urls.items()}
-        return self.injector.inject(self.fixups.apply(output_content), root, links)
+        output, references = self.fixups.apply(output_content, root)
+        self.site_audit.page(template_name, references)
+        return self.injector.inject(output, root, links)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
         last_update = self.config.privacy_notice.last_modified or date.today().isoformat()
         write_site_files(site, self.manifest, last_update)
+        hosted = {}
+        if self.self_hoster is not None:
+            finish_self_hosting(self.self_hoster, site)
+            hosted = self.self_hoster.hosts
         if self.config.audit != "off":
-            audit_build(
-                site, self.manifest, [config.site_url, self.config.endpoint], self.config.audit
-            )
+            self.site_audit.finish(site, hosted)
         self.legal.write_check(site)
