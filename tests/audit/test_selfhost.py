@@ -25,8 +25,17 @@ def page_with_assets(origin: str, integrity: str) -> str:
 """
 
 
+# What every site needs for its privacy notice to pass --strict (the controller, Art. 13(1)(a)).
+CONTROLLER = {"controller": {"name": "Example GmbH", "email": "privacy@example.com"}}
+
+
 def plugin(tmp_path, **options) -> dict:
-    return {"self_host": True, "self_host_cache": str(tmp_path / "cache"), **options}
+    return {
+        "self_host": True,
+        "self_host_cache": str(tmp_path / "cache"),
+        "privacy_notice": CONTROLLER,
+        **options,
+    }
 
 
 def local_urls(html: str) -> list[str]:
