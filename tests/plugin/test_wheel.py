@@ -75,6 +75,8 @@ def test_plugin_alone_builds_a_new_site_with_the_readme_snippet_and_no_web_frame
     server = run(bin_dir / "consent-server", "--help")
     assert server.returncode != 0
     assert "pip install 'mkdocs-consent[server]'" in server.stderr.splitlines()[-1]
+    scan = run(bin_dir / "mkdocs-consent", "--help")
+    assert scan.returncode == 0 and "scan" in scan.stdout, scan.stderr
 
     created = run(bin_dir / "mkdocs", "new", "mysite", cwd=tmp_path)
     assert created.returncode == 0, created.stderr
@@ -103,6 +105,7 @@ def test_plugin_alone_builds_a_new_site_with_the_readme_snippet_and_no_web_frame
     assert 'id="mkdocs_search_modal"' in index, "the mkdocs theme still has its search"
     assert "assets/consent/consent.js" in index
     assert "Cookie policy" in (out / "cookie-policy/index.html").read_text()
+    assert "Right to erasure" in (out / "privacy-notice/index.html").read_text()
 
 
 def test_server_extra_brings_the_server_its_data_and_its_command(wheel, tmp_path):
