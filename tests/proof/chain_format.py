@@ -67,3 +67,8 @@ def sign(key: Any, payload: Any) -> str:
 def public_key_line(key: Any) -> str:
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return "ed25519:" + base64.b64encode(raw).decode()
+
+
+def key_id(line: str) -> str:
+    """The first 16 hex digits of the SHA-256 of the raw public key."""
+    return hashlib.sha256(base64.b64decode(line.partition(":")[2])).hexdigest()[:16]

@@ -14,6 +14,7 @@ from consent_server.cli import main
 
 from .chain_format import (
     digest,
+    key_id,
     public_key_line,
     record_canonical,
     record_hash,
@@ -118,10 +119,11 @@ def test_a_bundle_resigned_with_another_key_fails_against_the_published_key(bund
     forger = Ed25519PrivateKey.generate()
 
     def resign(bundle):
-        bundle["server"]["public_key"] = public_key_line(forger)
-        bundle["server"].pop("key_id", None)
+        line = public_key_line(forger)
+        bundle["server"] |= {"public_key": line, "key_id": key_id(line)}
+        bundle["key_id"] = key_id(line)
         checkpoint = bundle["checkpoint"]
-        checkpoint.pop("key_id", None)
+        checkpoint["key_id"] = key_id(line)
         checkpoint["signature"] = sign(forger, without_signature(checkpoint))
         bundle["signature"] = sign(forger, without_signature(bundle))
 

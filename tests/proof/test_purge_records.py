@@ -53,6 +53,7 @@ def test_purge_appends_a_signed_record_that_names_the_cut(log_app, backend, cli)
     public_key = public_key_from(cli("public-key").output)
     payload = {
         "purge": cut,
+        "key_id": record["detail"]["key_id"],
         "seq": record["seq"],
         "prev_hash": record["prev_hash"],
         "created_at": record["created_at"],
