@@ -1,4 +1,10 @@
-"""Consent server: signed consent tokens and a tamper-evident consent log."""
+"""Consent server: signed consent tokens and a tamper-evident consent log.
+
+`create_app` is the application factory: it validates the settings (config.py), builds the shared
+services (context.py), registers the blueprints (api.py for visitors, admin.py and dashboard.py for
+admins, ops.py, site.py), the JSON error handlers (errors.py), the rate limits (ratelimits.py) and
+CORS for the visitor API. README.md's Layout section maps every module to its job.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +20,13 @@ from flask import Flask, Response
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import admin, api, dashboard, ops, site
+from .admin_auth import DashboardSessions
 from .config import ConfigError, load_settings
 from .context import Services
-from .dashboard import DashboardSessions
-from .limits import init_rate_limits
+from .errors import register_error_handlers
 from .manifest import ManifestSource
+from .ratelimits import init_rate_limits
 from .store import open_store
 from .tokens import TokenSigner
 
@@ -63,7 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ip_key=hmac.new(settings["SECRET_KEYS"][0].encode(), b"ip", hashlib.sha256).digest(),
     )
     _register_blueprints(app, settings)
-    init_rate_limits(app, settings)
+    init_rate_limits(app, settings, [api.bp], [admin.bp, dashboard.bp])
     if settings["PROXY_HOPS"]:
         hops = settings["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -78,9 +86,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask, settings: Mapping[str, Any]) -> None:
-    from . import admin, api, dashboard, ops, site
-    from .errors import register_error_handlers
-
     register_error_handlers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)

@@ -9,24 +9,22 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from .chain import seal_personal_fields
 from .context import services
 from .errors import ApiError
 from .receipts import consent_receipt
-from .records import (
+from .records import ENDING_METHODS, Decision, Record
+from .timestamps import format_timestamp, parse_timestamp
+from .validation import (
     MAX_ORIGIN_LENGTH,
     MAX_USER_AGENT_LENGTH,
     REQUEST_ID,
-    Decision,
-    Record,
     anonymise_ip,
     clip,
     parse_decision,
-    parse_timestamp,
-    seal_personal_fields,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-ENDED_METHODS = ("withdraw", "erase")
 
 
 def _setting(name: str) -> Any:
@@ -102,7 +100,7 @@ def _request_id() -> str:
 
 def _expires_at(record: Record) -> str:
     expiry = parse_timestamp(record.created_at) + timedelta(days=_setting("MAX_AGE_DAYS"))
-    return expiry.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_timestamp(expiry)
 
 
 def _decision_body(record: Record) -> dict[str, Any]:
@@ -155,6 +153,7 @@ def never_cache(response: Response) -> Response:
 @bp.post("/consent")
 def give_consent() -> tuple[Response, int]:
     body = _read_json_body()
+    services().archive_current_policy()
     known, required = services().categories()
     manifest = services().manifest.current()
     decision = parse_decision(body, known, required, manifest.services if manifest else None)
@@ -169,7 +168,7 @@ def give_consent() -> tuple[Response, int]:
 @bp.get("/consent")
 def read_consent() -> Response:
     record = services().store.latest(_require_consent_id())
-    if record is None or record.method in ENDED_METHODS:
+    if record is None or record.method in ENDING_METHODS:
         raise ApiError(404, "no_consent", "this consent was withdrawn or erased")
     return jsonify(_decision_body(record))
 
@@ -179,6 +178,7 @@ def withdraw_consent() -> Response:
     consent_id = _require_consent_id()
     store = services().store
     previous = store.latest(consent_id)
+    services().archive_current_policy()
     _, required = services().categories()
     withdrawn = previous.granted + previous.denied if previous else []
     decision = Decision(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -14,11 +13,13 @@ from typing import TextIO
 import click
 
 from . import create_app, database_url, instance_path
+from .admin_auth import token_hash
 from .checkpoints import check_checkpoint, make_checkpoint
 from .config import ConfigError, load_settings
 from .exports import MIMETYPES, export_chunks
-from .records import parse_timestamp
+from .serving import default_threads, default_workers, run
 from .store import ConsentStore, RecordFilter, StoreUnavailable, open_store
+from .timestamps import format_timestamp, normalise_timestamp
 
 
 def _fail(message: str) -> None:
@@ -62,8 +63,6 @@ def main() -> None:
 )
 def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Run the server under gunicorn with production defaults."""
-    from .serving import default_threads, default_workers, run
-
     settings = _settings()
     try:
         create_app().extensions["consent"].store.close()
@@ -89,8 +88,6 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def demo(site_dir: Path | None, host: str, port: int) -> None:
     """Run a local demo: SQLite log, the example site, and a fresh admin token."""
-    from .serving import run
-
     instance = Path(instance_path())
     instance.mkdir(parents=True, exist_ok=True)
     secret_file = instance / "demo-secret"
@@ -128,7 +125,7 @@ def demo(site_dir: Path | None, host: str, port: int) -> None:
 
 
 def _token_line(token: str) -> str:
-    return "sha256:" + hashlib.sha256(token.encode()).hexdigest()
+    return token_hash(token)
 
 
 @main.command("new-admin-token")
@@ -143,7 +140,7 @@ def _timestamp(value: str | None, name: str) -> str | None:
     if not value:
         return None
     try:
-        return parse_timestamp(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return normalise_timestamp(value)
     except ValueError:
         _fail(f"--{name} must be an ISO 8601 date or time, got {value!r}")
         raise
@@ -260,7 +257,7 @@ def purge(older_than: int | None, yes: bool) -> None:
     if not days:
         _fail("give --older-than DAYS or set CONSENT_RETENTION_DAYS")
         return
-    cutoff = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    cutoff = format_timestamp(datetime.now(UTC) - timedelta(days=days))
     store = _store()
     count = store.count(RecordFilter(until=cutoff))
     if count == 0:

@@ -8,8 +8,8 @@ from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from .records import InvalidRequest
 from .store import StoreUnavailable
+from .validation import InvalidRequest
 
 
 class ApiError(Exception):
