@@ -131,14 +131,17 @@ def visitor_log(make_app, backend, signing_key, tmp_path) -> Iterator[VisitorLog
         apps.append(
             make_app(DATABASE_URL=backend.url, SIGNING_KEY=str(signing_key), MANIFEST=str(path))
         )
-    old, new = apps[0].test_client(), apps[1].test_client()
-    alice = decide(old, versions[0], None)
-    bob = decide(old, versions[0], None, bob=True)
-    decide(old, versions[0], bob, bob=True)
-    alice = decide(new, versions[1], alice)
-    decide(new, versions[1], bob, bob=True)
-    assert new.delete("/api/v1/consent", headers={"X-Consent-Token": alice}).status_code == 200
-    decide(new, versions[1], bob, bob=True)
+    # One browser per visitor and server version, so cookies never cross visitors.
+    alice_old, bob_old = apps[0].test_client(), apps[0].test_client()
+    alice_new, bob_new = apps[1].test_client(), apps[1].test_client()
+    alice = decide(alice_old, versions[0], None)
+    bob = decide(bob_old, versions[0], None, bob=True)
+    decide(bob_old, versions[0], bob, bob=True)
+    alice = decide(alice_new, versions[1], alice)
+    decide(bob_new, versions[1], bob, bob=True)
+    withdrawn = alice_new.delete("/api/v1/consent", headers={"X-Consent-Token": alice})
+    assert withdrawn.status_code == 200
+    decide(bob_new, versions[1], bob, bob=True)
     signer = apps[1].extensions["consent"].signer
     yield VisitorLog(apps[1], signer.read(alice)["cid"], signer.read(bob)["cid"], versions)
     for app in apps:
