@@ -163,3 +163,25 @@ def test_a_file_that_is_not_a_bundle_is_refused(tmp_path):
     result = CliRunner().invoke(main, ["verify-evidence", str(path)], env={})
     assert result.exit_code == 2
     assert "not an evidence bundle" in result.output
+
+
+def test_an_earlier_checkpoint_the_auditor_holds_is_matched(visitor_log, cli, tmp_path, backend):
+    earlier = tmp_path / "earlier.json"
+    assert cli("checkpoint", "--output", str(earlier)).exit_code == 0
+    target = tmp_path / "evidence.json"
+    assert (
+        cli("evidence", "--consent-id", visitor_log.alice, "--output", str(target)).exit_code == 0
+    )
+    runner = CliRunner()
+    args = ["verify-evidence", str(target), "--checkpoint", str(earlier)]
+
+    agreed = runner.invoke(main, args, env={})
+    assert agreed.exit_code == 0, agreed.output
+    assert "agrees with the segment" in agreed.output
+
+    saved = json.loads(earlier.read_text())
+    entry_hash = json.loads(target.read_text())["segment"]["entries"][-1]["hash"]
+    assert saved["hash"] == entry_hash
+    forged = {**saved, "hash": "f" * 64}
+    earlier.write_text(json.dumps(forged))
+    assert_named(runner.invoke(main, args, env={}), "not signed by the bundle's key")

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from ..server.helpers import post_consent
+from ..server.helpers import ADMIN_TOKEN, post_consent
 from .attacker import fake_purge, hash_of, tamper
-from .chain_format import public_key_from, signature_valid
+from .chain_format import digest, public_key_from, record_canonical, record_hash, signature_valid
 
 OLD = datetime.now(UTC) - timedelta(days=40)
 
@@ -153,3 +153,58 @@ def test_purge_needs_the_signing_key(log_app, cli, monkeypatch):
     assert result.exit_code == 2
     assert "CONSENT_SIGNING_KEY" in result.output
     assert len(exported(cli)) == 2
+
+
+def test_purge_records_are_not_counted_as_decisions(log_app, cli):
+    fill(log_app, 3, days_ago=40)
+    fill(log_app, 2)
+    purge(cli)
+    client = log_app.test_client()
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    recently = (datetime.now(UTC) - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    for query in ("", f"?since={recently}"):
+        stats = client.get(f"/api/v1/admin/stats{query}", headers=headers).get_json()
+        assert stats["total"] == 2, (query, stats)
+
+
+def test_a_purge_record_forged_without_the_key_is_found(log_app, backend, cli):
+    """The attacker writes a purge record by the documented format, hashes it correctly, moves
+    the anchor to its cut and deletes the records: only the signature is beyond reach."""
+    fill(log_app, 4)
+    head_seq, head_hash = backend.query("SELECT seq, hash FROM chain_head")[0]
+    cut = {
+        "cutoff": "2026-01-01T00:00:00.000000Z", "retention_days": 30,
+        "from_seq": 0, "from_hash": "0" * 64,
+        "first_kept_seq": 4, "links_to": hash_of(backend, 3), "previous_purge": None,
+    }  # fmt: skip
+    detail = {"purge": cut, "key_id": "0" * 16, "signature": "A" * 88}
+    record = {
+        "consent_id": "", "created_at": "2026-01-02T00:00:00.000000Z", "method": "purge",
+        "granted": [], "denied": [], "granted_services": [], "denied_services": [],
+        "policy_version": "", "language": "", "gpc": False, "origin": "", "schema_version": 2,
+        "request_id": "", "personal_digest": "", "detail": detail,
+    }  # fmt: skip
+    seq = head_seq + 1
+    hashed = record_hash(head_hash, seq, digest(record_canonical(record)))
+    detail_text = json.dumps(detail, sort_keys=True, separators=(",", ":")).replace("'", "''")
+    tamper(
+        backend,
+        "INSERT INTO consent_log (seq, consent_id, created_at, method, granted, denied, "
+        "granted_services, denied_services, policy_version, language, page_url, gpc, ip, "
+        "user_agent, origin, schema_version, request_id, personal_salt, personal_digest, detail, "
+        f"prev_hash, hash) VALUES ({seq}, '', '{record['created_at']}', 'purge', '', '', '', '', "
+        f"'', '', '', false, '', '', '', 2, '', '', '', '{detail_text}', '{head_hash}', "
+        f"'{hashed}');"
+        f"UPDATE chain_head SET seq = {seq}, hash = '{hashed}';"
+        "INSERT INTO chain_anchor (id, seq, hash, updated_at, purge_seq) "
+        f"VALUES (1, 3, '{cut['links_to']}', '2026-01-02T00:00:00.000000Z', {seq}) "
+        "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, "
+        "purge_seq = excluded.purge_seq;"
+        "DELETE FROM consent_log WHERE seq <= 3;",
+    )
+
+    result = cli("verify")
+
+    assert result.exit_code == 1, result.output
+    assert f"purge record at seq {seq} has no valid signature" in result.output

@@ -9,6 +9,7 @@ import json
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from itsdangerous import Signer
 
 from consent_server import ConfigError, create_app
 
@@ -104,3 +105,19 @@ def test_new_signing_key_writes_a_key_file_only_its_owner_reads(cli, tmp_path, m
     monkeypatch.setenv("CONSENT_SIGNING_KEY", str(target))
     assert cli("public-key").output.startswith("ed25519:")
     assert cli("new-signing-key", "--output", str(target)).exit_code == 2
+
+
+def test_an_older_hmac_checkpoint_still_verifies_and_says_what_it_lacks(log_app, cli, tmp_path):
+    post_consent(log_app.test_client())
+    export = json.loads(cli("export").output.splitlines()[0])
+    body = {"seq": 1, "hash": export["hash"], "created_at": "2026-01-01T00:00:00.000000Z"}
+    payload = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    signature = Signer(SECRET, salt="consent-server.checkpoint.v1").get_signature(payload)
+    target = tmp_path / "hmac.json"
+    target.write_text(json.dumps({**body, "signature": signature.decode()}))
+    post_consent(log_app.test_client())
+
+    result = cli("verify", "--checkpoint", str(target))
+
+    assert result.exit_code == 0, result.output
+    assert "HMAC checkpoint" in result.output and "proves nothing to a third party" in result.output
