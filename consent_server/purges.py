@@ -150,7 +150,8 @@ def summary(record: Record) -> dict[str, Any]:
 def describe(purge: dict[str, Any]) -> str:
     """One line of `verify`'s purge history, from a `summary`."""
     first, last = purge["from_seq"] + 1, purge["first_kept_seq"] - 1
-    removed = f"removed seq {first}-{last}" if last >= first else "removed nothing"
+    span = f"{first}" if first == last else f"{first}-{last}"
+    removed = f"removed seq {span}" if last >= first else "removed nothing"
     why = f" (retention {purge['retention_days']} days)" if purge["retention_days"] else ""
     return (
         f"purge at seq {purge['seq']}, {purge['created_at']}: {removed}, records created before "

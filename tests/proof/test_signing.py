@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from itsdangerous import Signer
@@ -121,3 +123,29 @@ def test_an_older_hmac_checkpoint_still_verifies_and_says_what_it_lacks(log_app,
 
     assert result.exit_code == 0, result.output
     assert "HMAC checkpoint" in result.output and "proves nothing to a third party" in result.output
+
+
+def test_after_a_key_change_the_old_public_key_keeps_old_purges_valid(
+    log_app, cli, tmp_path, monkeypatch
+):
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=40), tick=True):
+        post_consent(log_app.test_client())
+    post_consent(log_app.test_client())
+    assert cli("purge", "--older-than", "30", "--yes").exit_code == 0
+    old_public = cli("public-key").output.strip()
+    monkeypatch.setenv("CONSENT_SIGNING_KEY", str(write_signing_key(tmp_path / "new.pem")))
+
+    refused = cli("verify")
+    assert refused.exit_code == 1 and "no valid signature" in refused.output
+
+    monkeypatch.setenv("CONSENT_VERIFY_KEYS", old_public)
+    accepted = cli("verify")
+    assert accepted.exit_code == 0, accepted.output
+    assert "purge at seq 3" in accepted.output
+
+
+def test_a_bad_verify_key_stops_start_up(db_path):
+    with pytest.raises(ConfigError, match="CONSENT_VERIFY_KEYS"):
+        create_app(
+            {"SECRET_KEYS": SECRET, "DATABASE_URL": f"sqlite:///{db_path}", "VERIFY_KEYS": "rsa:x"}
+        )
