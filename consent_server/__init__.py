@@ -17,22 +17,22 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response
-from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import admin, api, dashboard, ops, site
 from .admin_auth import DashboardSessions
 from .config import ConfigError, load_settings, verifying_keys
 from .context import Services
+from .cors import init_visitor_cors
 from .errors import register_error_handlers
 from .manifest import ManifestSource
+from .origins import parse_rules
 from .ratelimits import init_rate_limits
+from .readiness import init_readiness
 from .store import open_store
 from .tokens import TokenSigner
 
 __all__ = ["ConfigError", "create_app"]
-
-VISITOR_RESOURCES = r"/api/v1/consent.*"
 
 
 def instance_path() -> str:
@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; every setting is validated here, so a bad one stops start-up."""
     app = Flask(__name__, instance_path=instance_path(), static_folder=None)
     settings = load_settings(config)
+    origin_rules = parse_rules(settings["ALLOWED_ORIGINS"])
     if not settings["SECRET_KEYS"]:
         settings["SECRET_KEYS"] = [secrets.token_urlsafe(48)]
     app.config.update({"CONSENT_" + name: value for name, value in settings.items()})
@@ -72,6 +73,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         public_keys=verifying_keys(settings),
     )
     _register_blueprints(app, settings)
+    init_visitor_cors(app, origin_rules)
+    init_readiness(app, app.extensions["consent"].store)
     init_rate_limits(app, settings, [api.bp], [admin.bp, dashboard.bp])
     if settings["PROXY_HOPS"]:
         hops = settings["PROXY_HOPS"]
@@ -94,12 +97,3 @@ def _register_blueprints(app: Flask, settings: Mapping[str, Any]) -> None:
     app.register_blueprint(ops.bp)
     if settings["SITE_DIR"]:
         app.register_blueprint(site.bp)
-    if settings["ALLOWED_ORIGINS"]:
-        CORS(
-            app,
-            resources={VISITOR_RESOURCES: {"origins": settings["ALLOWED_ORIGINS"]}},
-            supports_credentials=True,
-            allow_headers=["Content-Type", "X-Consent-Token"],
-            methods=["GET", "POST", "DELETE", "OPTIONS"],
-            max_age=600,
-        )

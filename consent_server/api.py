@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from .chain import seal_personal_fields
 from .context import services
 from .errors import ApiError
+from .headers import CONSENT_TOKEN, GLOBAL_PRIVACY_CONTROL, IDEMPOTENCY_KEY
 from .receipts import consent_receipt
 from .records import ENDING_METHODS, Decision, Record
 from .timestamps import format_timestamp, parse_timestamp
@@ -42,7 +43,7 @@ def _read_json_body() -> Any:
 
 
 def _presented_token() -> str | None:
-    return request.headers.get("X-Consent-Token") or request.cookies.get(_setting("COOKIE_NAME"))
+    return request.headers.get(CONSENT_TOKEN) or request.cookies.get(_setting("COOKIE_NAME"))
 
 
 def _token_consent_id() -> str | None:
@@ -72,7 +73,7 @@ def _new_record(consent_id: str, method: str, decision: Decision | None = None) 
         policy_version=decision.policy_version if decision else "",
         language=decision.language if decision else "",
         page_url=decision.page_url if decision and keep_personal else "",
-        gpc=request.headers.get("Sec-GPC", "").strip() == "1",
+        gpc=request.headers.get(GLOBAL_PRIVACY_CONTROL, "").strip() == "1",
         ip=anonymise_ip(request.remote_addr, _setting("IP_MODE"), services().ip_key)
         if keep_personal
         else "",
@@ -88,7 +89,7 @@ def _new_record(consent_id: str, method: str, decision: Decision | None = None) 
 def _request_id() -> str:
     """`Idempotency-Key`: a retried request (the banner resends what it could not confirm) is
     answered with the record it already made instead of making a second one."""
-    key = request.headers.get("Idempotency-Key", "")
+    key = request.headers.get(IDEMPOTENCY_KEY, "")
     if key and not REQUEST_ID.fullmatch(key):
         raise ApiError(
             400,

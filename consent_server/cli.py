@@ -15,6 +15,7 @@ from .cli_common import fail, opened_log, settings, timestamp
 from .cli_evidence import EVIDENCE_COMMANDS
 from .cli_log import LOG_COMMANDS
 from .config import ConfigError
+from .demo_site import serving_site, site_settings, two_origins_problem
 from .exports import MIMETYPES, export_chunks
 from .serving import default_threads, default_workers, run
 from .store import RecordFilter, StoreUnavailable
@@ -61,8 +62,18 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def demo(site_dir: Path | None, host: str, port: int) -> None:
+@click.option(
+    "--site-port",
+    type=click.IntRange(1, 65535),
+    help="Serve the site on this port and the server on --port: two origins, as in production "
+    "(CORS is set up for the site). The site must be built with endpoint: http://HOST:PORT/api/v1.",
+)
+def demo(site_dir: Path | None, host: str, port: int, site_port: int | None) -> None:
     """Run a local demo: SQLite log, the example site, and a fresh admin token."""
+    url = f"http://{host}:{port}/"
+    problem = site_port and two_origins_problem(site_dir, port, site_port, url + "api/v1")
+    if problem:
+        fail(problem)
     instance = Path(instance_path())
     instance.mkdir(parents=True, exist_ok=True)
     secret_file = instance / "demo-secret"
@@ -79,24 +90,22 @@ def demo(site_dir: Path | None, host: str, port: int) -> None:
         }
     )
     if site_dir:
-        os.environ["CONSENT_SITE_DIR"] = str(site_dir.resolve())
-        manifest = site_dir / "consent" / "manifest.json"
-        if manifest.exists():
-            os.environ["CONSENT_MANIFEST"] = str(manifest.resolve())
+        os.environ.update(site_settings(site_dir, host, site_port))
     try:
         create_app().extensions["consent"].store.close()
     except (ConfigError, StoreUnavailable) as error:
         fail(str(error))
-    url = f"http://{host}:{port}/"
-    click.echo(
-        f"\nConsent demo running at {url}\n"
-        f"Admin token (valid for this run): {admin_token}\n"
-        f"Pull the log:  curl -H 'Authorization: Bearer {admin_token}' "
-        f"'{url}api/v1/admin/consents?format=jsonl'\n"
-        "Stop with Ctrl-C.\n",
-        err=True,
-    )
-    run(create_app, host, port, 2, accesslog=None)
+    with serving_site(site_dir, host, site_port) as site_url:
+        site_line = f"Site (another origin) at {site_url}\n" if site_url else ""
+        click.echo(
+            f"\nConsent demo running at {url}\n{site_line}"
+            f"Admin token (valid for this run): {admin_token}\n"
+            f"Pull the log:  curl -H 'Authorization: Bearer {admin_token}' "
+            f"'{url}api/v1/admin/consents?format=jsonl'\n"
+            "Stop with Ctrl-C.\n",
+            err=True,
+        )
+        run(create_app, host, port, 2, accesslog=None)
 
 
 def _token_line(token: str) -> str:

@@ -2,7 +2,8 @@
 
 The site's build computes the version (mkdocs_privacy_plugin/manifest.py) as the first 12 hex digits
 of the SHA-256 of the canonical JSON of the manifest's categories, services and, per language, the
-texts a visitor is shown when asked. The server shares no code with the build, only this data
+texts a visitor is shown when asked, plus the categories and services of each language that words
+them differently (`translations`, when there are any). The server shares no code with the build, only this data
 contract: recomputing the version from an archived manifest shows the archive holds the very text
 behind the version a record names.
 """
@@ -35,6 +36,8 @@ def content_version(manifest: Any) -> str | None:
                 for language, strings in manifest["texts"].items()
             },
         }
+        if manifest.get("translations"):
+            agreed["translations"] = manifest["translations"]
     except (KeyError, TypeError, AttributeError):
         return None
     text = json.dumps(agreed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -25,9 +25,10 @@ from .audit_report import audit_build
 from .banner import banner_config
 from .config import ConsentPluginConfig, check
 from .inject import HeadInjector, add_record_script, consent_mode_snippet
-from .manifest import build_manifest, write_site_files
+from .legal_build import LegalSite
+from .manifest import write_site_files
 from .pipeline import PageFixups
-from .texts import texts_for
+from .site_languages import with_page_language
 
 log = get_plugin_logger(__name__)
 
@@ -40,14 +41,11 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         check(self.config)
-        theme_language = config.theme.get("language") or config.theme.get("locale") or "en"
-        self.language = self.config.language or str(theme_language)
-        self.texts = texts_for(self.language, self.config.languages)
-        self.manifest = build_manifest(
-            self.config, config.site_name, config.site_url or "", {self.language: self.texts}
-        )
+        self.legal = LegalSite(self.config, config)
+        self.language, self.texts = self.legal.language, self.legal.texts
+        self.manifest = self.legal.manifest
         banner = banner_config(
-            self.manifest,
+            self.legal.view,
             endpoint=self.config.endpoint,
             language=self.language,
             texts=self.texts,
@@ -55,7 +53,7 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         )
         self.injector = HeadInjector(banner, consent_mode_snippet(banner["consentMode"]))
         self.fixups = PageFixups(
-            self.manifest,
+            self.legal.view,
             self.texts,
             self.config.fixups,
             material_analytics=bool(config.extra.get("analytics")),
@@ -67,20 +65,15 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
             )
         return config
 
+    @event_priority(-110)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """After mkdocs-static-i18n (-100) has placed the files of this language's pass."""
         self._self_service_pages: set[str] = set()
         for name in (*BANNER_FILES, *RECORD_FILES):
             path = f"{ASSET_DIR}/{name}"
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=shipped(name)))
-        generated = {
-            self.config.cookie_policy_path: pages.cookie_policy,
-            self.config.privacy_notice_path: pages.privacy_notice,
-        }
-        for path, render in generated.items():
-            if files.get_file_from_path(path) is None:
-                content = render(self.config, self.manifest, self.texts)
-                files.append(File.generated(config, path, content=content))
+        self.legal.add_pages(files)
         self._page_urls = {
             key: files.get_file_from_path(path).url
             for key, path in (
@@ -95,7 +88,7 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
     ) -> str:
         if pages.SELF_SERVICE_MARKER in markdown:
             self._self_service_pages.add(page.file.src_uri)
-        return pages.embed_markers(markdown, self.config, self.manifest, self.texts)
+        return pages.embed_markers(markdown, self.config, self.legal.view, self.texts)
 
     @event_priority(-50)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -103,6 +96,7 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         root = get_relative_url(".", page.url).rstrip("/")
         root = "" if root == "." else root + "/"
         output = self.injector.inject(self.fixups.apply(output), root, links)
+        output = with_page_language(output, config, self.language)
         if (
             page.file.src_uri == self.config.cookie_policy_path
             or page.file.src_uri in self._self_service_pages
@@ -130,3 +124,4 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
             audit_build(
                 site, self.manifest, [config.site_url, self.config.endpoint], self.config.audit
             )
+        self.legal.write_check(site)

@@ -9,26 +9,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("consent_server", "mkdocs_privacy_plugin")
 MAX_LINES = 300
-# Known to be too long and being rewritten on its own; strict, so the mark goes once it is fixed.
-KNOWN_TOO_LONG: dict[str, str] = {}
 
 
-def source_files() -> list[object]:
-    files = []
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*")):
-            if path.suffix not in (".py", ".js") or "__pycache__" in path.parts:
-                continue
-            name = path.relative_to(ROOT).as_posix()
-            reason = KNOWN_TOO_LONG.get(name)
-            marks = [pytest.mark.xfail(reason=f"{name}: {reason}", strict=True)] if reason else []
-            files.append(pytest.param(name, marks=marks, id=name))
-    return files
-
-
-def test_the_known_long_files_exist():
-    for name in KNOWN_TOO_LONG:
-        assert (ROOT / name).is_file(), f"{name} is gone: drop it from KNOWN_TOO_LONG"
+def source_files() -> list[str]:
+    return [
+        path.relative_to(ROOT).as_posix()
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*"))
+        if path.suffix in (".py", ".js") and "__pycache__" not in path.parts
+    ]
 
 
 @pytest.mark.parametrize("name", source_files())

@@ -82,14 +82,19 @@ def site_manifest(title: str = "Analytics") -> dict:
         {"id": "analytics", "title": title, "description": "Counts visits.", "required": False},
         {"id": "marketing", "title": "Marketing", "description": "Ads.", "required": False},
     ]
-    texts = {"en": {key: f"{key} text" for key in AGREED_TEXT_KEYS}}
+    texts = {
+        "en": {key: f"{key} text" for key in AGREED_TEXT_KEYS},
+        "de": {key: f"{key} Text" for key in AGREED_TEXT_KEYS},
+    }
+    translations = {"de": {"categories": [{**categories[1], "title": "Statistik"}], "services": []}}
     return {
         "schema_version": 1,
-        "policy_version": policy_version(categories, [], texts),
+        "policy_version": policy_version(categories, [], texts, translations),
         "site_name": "Docs",
         "site_url": "https://docs.example.com/",
         "categories": categories,
         "services": [],
+        "translations": translations,
         "texts": texts,
     }
 
