@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from .manifest import Manifest, ManifestSource
+from .signing import PublicKey
 from .store import ConsentStore, StoreUnavailable
 from .tokens import TokenSigner
 
@@ -24,6 +25,8 @@ class Services:
     signer: TokenSigner
     manifest: ManifestSource
     ip_key: bytes
+    # The keys whose signatures on purge records and checkpoints count (config.verifying_keys).
+    public_keys: list[PublicKey] = field(default_factory=list)
     archived: set[str] = field(default_factory=set)
 
     def categories(self) -> tuple[frozenset[str] | None, frozenset[str]]:

@@ -20,6 +20,7 @@ import click
 
 from . import create_app, instance_path
 from .admin_auth import token_hash
+from .cli_common import fail
 from .config import ConfigError, load_settings
 from .data_dir import default_database_url, describe_log
 from .demo_site import serving_site, site_settings, two_origins_problem
@@ -28,12 +29,6 @@ from .store import StoreUnavailable
 
 EXAMPLE_SITE = "example_site"
 BUILD_SECONDS = 300
-
-
-class DemoError(click.ClickException):
-    """The demo cannot start as asked; the message says why and what to do."""
-
-    exit_code = 2
 
 
 def build_example_site(target: Path, endpoint: str) -> Path:
@@ -47,7 +42,7 @@ def build_example_site(target: Path, endpoint: str) -> Path:
             capture_output=True, text=True, timeout=BUILD_SECONDS, check=False,
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise DemoError(f"could not build the example site ({error}); give --site-dir") from None
+        fail(f"could not build the example site ({error}); give --site-dir")
     if built.returncode != 0:
         reason = (built.stderr.strip().splitlines() or ["mkdocs failed"])[-1]
         raise DemoError(
@@ -91,7 +86,7 @@ def demo(site_dir: Path | None, host: str, port: int, site_port: int | None) -> 
         site_note = f"Site: the example site, built into {site_dir}\n"
     problem = site_port and two_origins_problem(site_dir, port, site_port, url + "api/v1")
     if problem:
-        raise DemoError(problem)
+        fail(problem)
     admin_token = secrets.token_urlsafe(32)
     os.environ.update(
         {
@@ -107,7 +102,7 @@ def demo(site_dir: Path | None, host: str, port: int, site_port: int | None) -> 
         log = describe_log(load_settings()["DATABASE_URL"])
         create_app().extensions["consent"].store.close()
     except (ConfigError, StoreUnavailable) as error:
-        raise DemoError(str(error)) from None
+        fail(str(error))
     with serving_site(site_dir, host, site_port) as site_url:
         site_line = f"Site (another origin) at {site_url}\n" if site_url else ""
         click.echo(

@@ -19,6 +19,9 @@ from .base import StoreUnavailable
 STEPS: tuple[tuple[str, ...], ...] = (
     # 1: the log, its chain head and purge anchor, the policy archive, the daily rollup.
     ("schema_{backend}.sql", "schema_common.sql"),
+    # 2 (signed purges): `detail` for system records, the anchor named by a purge record, guards
+    # on the anchor and the head, and purge records kept forever.
+    ("signed_purges_{backend}.sql",),
 )
 
 VERSION_TABLE = (

@@ -18,7 +18,9 @@ import yaml
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).parents[2]
 STEP_TIMEOUT = 300
-SERVER_STACK = ("flask", "werkzeug", "flask_cors", "flask_limiter", "gunicorn", "itsdangerous")
+SERVER_STACK = (
+    "flask", "werkzeug", "flask_cors", "flask_limiter", "gunicorn", "itsdangerous", "cryptography",
+)  # fmt: skip
 OTHER_EXTRAS = ("psycopg", "redis", "playwright", "material")
 PROBE = "import importlib.util, sys; print(' '.join(n for n in sys.argv[1:] if importlib.util.find_spec(n)))"
 

@@ -31,6 +31,9 @@ def is_clean_503(reply: Reply) -> bool:
     )
 
 
+READYZ_NOTICES_WITHIN = 3.0
+
+
 def poll(url: str, status: int, seconds: float) -> float:
     """Seconds until `url` answers `status`; fail after `seconds`."""
     started = time.monotonic()
@@ -52,6 +55,9 @@ def test_database_down_gives_503_and_recovers_without_restart(tmp_path: Path):
             load.wait_for_acks(20)
             database.stop("immediate")
             down_since = time.monotonic()
+            # /readyz answers from the latest write's verdict: the first failed write under load
+            # turns it, so it must say 503 within moments of the loss, not on the very first probe.
+            poll(server.url + "/readyz", 503, READYZ_NOTICES_WITHIN)
             readyz_down = [request(server.url + "/readyz", timeout=10)]
             time.sleep(DOWN_SECONDS)
             readyz_down.append(request(server.url + "/readyz", timeout=10))
