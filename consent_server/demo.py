@@ -45,9 +45,7 @@ def build_example_site(target: Path, endpoint: str) -> Path:
         fail(f"could not build the example site ({error}); give --site-dir")
     if built.returncode != 0:
         reason = (built.stderr.strip().splitlines() or ["mkdocs failed"])[-1]
-        raise DemoError(
-            f"could not build the example site: {reason}. Give a built site with --site-dir"
-        )
+        fail(f"could not build the example site: {reason}. Give a built site with --site-dir")
     return target
 
 
