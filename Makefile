@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 SITE_OUT ?= build/site
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# SITE_PORT=8001: the site on its own origin, the server on PORT, as in production.
+SITE_PORT ?=
+SITE_ENDPOINT := $(if $(SITE_PORT),http://$(HOST):$(PORT)/api/v1,/api/v1)
 
 AXE := build/axe/node_modules/axe-core/axe.min.js
 
@@ -19,10 +22,10 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	touch $@
 
 site: setup
-	$(BIN)/mkdocs build --strict -f site/mkdocs.yml -d $(abspath $(SITE_OUT))
+	MKDOCS_CONSENT_ENDPOINT=$(SITE_ENDPOINT) $(BIN)/mkdocs build --strict -f site/mkdocs.yml -d $(abspath $(SITE_OUT))
 
 demo: site
-	$(BIN)/consent-server demo --site-dir $(SITE_OUT) --host $(HOST) --port $(PORT)
+	$(BIN)/consent-server demo --site-dir $(SITE_OUT) --host $(HOST) --port $(PORT) $(if $(SITE_PORT),--site-port $(SITE_PORT))
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -44,9 +44,11 @@ from pathlib import Path
 
 from logs import log_row, private_schema
 
-from consent_server.records import GENESIS_HASH, Record, link, seal_personal_fields
+from consent_server.chain import GENESIS_HASH, link, seal_personal_fields
+from consent_server.records import Record
 from consent_server.store import open_store
-from consent_server.store.base import COLUMN_NAMES
+from consent_server.store.rollup import count_into_rollup
+from consent_server.store.rows import COLUMN_NAMES
 
 GOAL_ROWS_PER_SECOND = 300_000
 GOAL_PEAK_MB = 100
@@ -54,11 +56,7 @@ GOAL_FIRST_BYTE_MS = 100
 CONSENT_SERVER = str(Path(sys.executable).with_name("consent-server"))
 ADMIN_TOKEN = secrets.token_urlsafe(32)
 BATCH = 20_000
-ROLLUP_REBUILD = (
-    "INSERT INTO consent_rollup (day, policy_version, method, gpc, granted, denied, n) "
-    "SELECT substr(created_at, 1, 10), policy_version, method, CASE WHEN gpc THEN 1 ELSE 0 END, "
-    "granted, denied, COUNT(*) FROM consent_log GROUP BY 1, 2, 3, 4, 5, 6"
-)
+ROLLUP_REBUILD = count_into_rollup("consent_log")
 HEAD_UPSERT = (
     "INSERT INTO chain_head (id, seq, hash) VALUES (1, %s, %s) "
     "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"

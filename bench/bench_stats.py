@@ -22,8 +22,10 @@ from pathlib import Path
 from logs import log_row
 
 from consent_server import create_app
-from consent_server.records import GENESIS_HASH, Record, link, seal_personal_fields
-from consent_server.store.base import COLUMN_NAMES
+from consent_server.chain import GENESIS_HASH, link, seal_personal_fields
+from consent_server.records import Record
+from consent_server.store.rollup import count_into_rollup
+from consent_server.store.rows import COLUMN_NAMES
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
 CHOICES = {
@@ -33,11 +35,7 @@ CHOICES = {
 }
 
 
-ROLLUP_REBUILD = (
-    "INSERT INTO consent_rollup (day, policy_version, method, gpc, granted, denied, n) "
-    "SELECT substr(created_at, 1, 10), policy_version, method, CASE WHEN gpc THEN 1 ELSE 0 END, "
-    "granted, denied, COUNT(*) FROM consent_log GROUP BY 1, 2, 3, 4, 5, 6"
-)
+ROLLUP_REBUILD = count_into_rollup("consent_log")
 
 
 def fill(database: Path, count: int) -> None:

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from consent_server.records import Record
-from consent_server.store.base import COLUMN_NAMES
-from consent_server.store.sql import Pending
+from consent_server.store.rows import COLUMN_NAMES, row_values
 
 
 @contextmanager
@@ -28,5 +27,5 @@ def private_schema(postgres_url: str) -> Iterator[str]:
 
 def log_row(record: Record) -> tuple:
     """A linked record as a `consent_log` row, in COLUMN_NAMES order, for bulk inserts."""
-    values = Pending.of(record).values
+    values = row_values(record)
     return tuple(values[name] for name in COLUMN_NAMES)

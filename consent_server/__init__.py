@@ -1,4 +1,10 @@
-"""Consent server: signed consent tokens and a tamper-evident consent log."""
+"""Consent server: signed consent tokens and a tamper-evident consent log.
+
+`create_app` is the application factory: it validates the settings (config.py), builds the shared
+services (context.py), registers the blueprints (api.py for visitors, admin.py and dashboard.py for
+admins, ops.py, site.py), the JSON error handlers (errors.py), the rate limits (ratelimits.py) and
+CORS for the visitor API. README.md's Layout section maps every module to its job.
+"""
 
 from __future__ import annotations
 
@@ -11,20 +17,22 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response
-from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import admin, api, dashboard, ops, site
+from .admin_auth import DashboardSessions
 from .config import ConfigError, load_settings
 from .context import Services
-from .dashboard import DashboardSessions
-from .limits import init_rate_limits
+from .cors import init_visitor_cors
+from .errors import register_error_handlers
 from .manifest import ManifestSource
+from .origins import parse_rules
+from .ratelimits import init_rate_limits
+from .readiness import init_readiness
 from .store import open_store
 from .tokens import TokenSigner
 
 __all__ = ["ConfigError", "create_app"]
-
-VISITOR_RESOURCES = r"/api/v1/consent.*"
 
 
 def instance_path() -> str:
@@ -40,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; every setting is validated here, so a bad one stops start-up."""
     app = Flask(__name__, instance_path=instance_path(), static_folder=None)
     settings = load_settings(config)
+    origin_rules = parse_rules(settings["ALLOWED_ORIGINS"])
     if not settings["SECRET_KEYS"]:
         settings["SECRET_KEYS"] = [secrets.token_urlsafe(48)]
     app.config.update({"CONSENT_" + name: value for name, value in settings.items()})
@@ -63,7 +72,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ip_key=hmac.new(settings["SECRET_KEYS"][0].encode(), b"ip", hashlib.sha256).digest(),
     )
     _register_blueprints(app, settings)
-    init_rate_limits(app, settings)
+    init_visitor_cors(app, origin_rules)
+    init_readiness(app, app.extensions["consent"].store)
+    init_rate_limits(app, settings, [api.bp], [admin.bp, dashboard.bp])
     if settings["PROXY_HOPS"]:
         hops = settings["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -78,9 +89,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask, settings: Mapping[str, Any]) -> None:
-    from . import admin, api, dashboard, ops, site
-    from .errors import register_error_handlers
-
     register_error_handlers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
@@ -88,12 +96,3 @@ def _register_blueprints(app: Flask, settings: Mapping[str, Any]) -> None:
     app.register_blueprint(ops.bp)
     if settings["SITE_DIR"]:
         app.register_blueprint(site.bp)
-    if settings["ALLOWED_ORIGINS"]:
-        CORS(
-            app,
-            resources={VISITOR_RESOURCES: {"origins": settings["ALLOWED_ORIGINS"]}},
-            supports_credentials=True,
-            allow_headers=["Content-Type", "X-Consent-Token"],
-            methods=["GET", "POST", "DELETE", "OPTIONS"],
-            max_age=600,
-        )

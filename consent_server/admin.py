@@ -1,76 +1,31 @@
-"""The admins' blueprint: the consent log as proof, behind bearer tokens, never CORS."""
+"""The admins' API blueprint: the consent log as proof, behind bearer tokens, never CORS.
+
+Authentication is admin_auth.py, the query parameters admin_params.py, and the answers it shares
+with the dashboard (statistics, downloads, policy versions) admin_answers.py.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import re
-from collections.abc import Iterable
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
+from .admin_answers import download, policies_body, stats_body
+from .admin_auth import require_bearer_token
+from .admin_params import record_filter_from_args, stats_bucket_arg
 from .context import services
 from .errors import ApiError
-from .exports import MIMETYPES, export_chunks, primed
-from .records import POLICY_VERSION, parse_timestamp
-from .store import RecordFilter
+from .exports import MIMETYPES
+from .validation import POLICY_VERSION
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
-
-BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]{1,512})$")
-CONSENT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
-
-
-def token_matches(presented: str, allowed_hashes: Iterable[str]) -> bool:
-    """Compare the presented token's hash with every configured one, in constant time."""
-    digest = "sha256:" + hashlib.sha256(presented.encode()).hexdigest()
-    matched = False
-    for allowed in allowed_hashes:
-        matched |= hmac.compare_digest(digest, allowed)
-    return matched
-
-
-@bp.before_request
-def require_admin_token() -> None:
-    unauthorized = {"WWW-Authenticate": 'Bearer realm="consent-admin"'}
-    match = BEARER.fullmatch(request.headers.get("Authorization", ""))
-    if match is None:
-        raise ApiError(
-            401, "unauthorized", "send Authorization: Bearer <admin token>", unauthorized
-        )
-    if not token_matches(match.group(1), current_app.config["CONSENT_ADMIN_TOKENS"]):
-        raise ApiError(401, "unauthorized", "the admin token is not valid", unauthorized)
+bp.before_request(require_bearer_token)
 
 
 @bp.after_request
 def never_cache(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _timestamp_arg(name: str) -> str | None:
-    value = request.args.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        moment = parse_timestamp(value)
-    except ValueError:
-        raise ApiError(400, "invalid_filter", f"{name} must be an ISO 8601 date or time") from None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def record_filter_from_args() -> RecordFilter:
-    since, until = _timestamp_arg("since"), _timestamp_arg("until")
-    if since and until and since > until:
-        raise ApiError(400, "invalid_filter", "since must not be later than until")
-    consent_id = request.args.get("consent_id") or None
-    if consent_id is not None and not CONSENT_ID.fullmatch(consent_id):
-        raise ApiError(400, "invalid_filter", "consent_id is not a valid consent id")
-    version = request.args.get("policy_version") or None
-    if version is not None and not POLICY_VERSION.fullmatch(version):
-        raise ApiError(400, "invalid_filter", "policy_version is not a valid policy version")
-    return RecordFilter(since=since, until=until, consent_id=consent_id, policy_version=version)
 
 
 @bp.get("/consents")
@@ -81,12 +36,7 @@ def export_consents() -> Response:
     with_policy = request.args.get("with_policy") in ("1", "true")
     if with_policy and export_format != "jsonl":
         raise ApiError(400, "invalid_format", "with_policy needs format=jsonl")
-    chunks = export_chunks(
-        services().store, record_filter_from_args(), export_format, with_policy=with_policy
-    )
-    response = Response(primed(chunks), mimetype=MIMETYPES[export_format])
-    response.headers["Content-Disposition"] = f'attachment; filename="consents.{export_format}"'
-    return response
+    return download(record_filter_from_args(), export_format, with_policy=with_policy)
 
 
 @bp.get("/verify")
@@ -96,18 +46,13 @@ def verify_log() -> Response:
 
 @bp.get("/stats")
 def stats() -> Response:
-    bucket = request.args.get("bucket", "day")
-    if bucket not in ("day", "week"):
-        raise ApiError(400, "invalid_filter", "bucket must be day or week")
-    record_filter = record_filter_from_args()
-    body = services().store.stats(record_filter, bucket)
-    return jsonify({"since": record_filter.since, "until": record_filter.until, **body})
+    bucket = stats_bucket_arg()
+    return jsonify(stats_body(record_filter_from_args(), bucket))
 
 
 @bp.get("/policies")
 def policies() -> Response:
-    services().categories()
-    return jsonify(policies=services().store.policies())
+    return jsonify(policies_body())
 
 
 @bp.get("/policies/<version>")

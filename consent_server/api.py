@@ -9,24 +9,23 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from .chain import seal_personal_fields
 from .context import services
 from .errors import ApiError
+from .headers import CONSENT_TOKEN, GLOBAL_PRIVACY_CONTROL, IDEMPOTENCY_KEY
 from .receipts import consent_receipt
-from .records import (
+from .records import ENDING_METHODS, Decision, Record
+from .timestamps import format_timestamp, parse_timestamp
+from .validation import (
     MAX_ORIGIN_LENGTH,
     MAX_USER_AGENT_LENGTH,
     REQUEST_ID,
-    Decision,
-    Record,
     anonymise_ip,
     clip,
     parse_decision,
-    parse_timestamp,
-    seal_personal_fields,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-ENDED_METHODS = ("withdraw", "erase")
 
 
 def _setting(name: str) -> Any:
@@ -44,7 +43,7 @@ def _read_json_body() -> Any:
 
 
 def _presented_token() -> str | None:
-    return request.headers.get("X-Consent-Token") or request.cookies.get(_setting("COOKIE_NAME"))
+    return request.headers.get(CONSENT_TOKEN) or request.cookies.get(_setting("COOKIE_NAME"))
 
 
 def _token_consent_id() -> str | None:
@@ -74,7 +73,7 @@ def _new_record(consent_id: str, method: str, decision: Decision | None = None) 
         policy_version=decision.policy_version if decision else "",
         language=decision.language if decision else "",
         page_url=decision.page_url if decision and keep_personal else "",
-        gpc=request.headers.get("Sec-GPC", "").strip() == "1",
+        gpc=request.headers.get(GLOBAL_PRIVACY_CONTROL, "").strip() == "1",
         ip=anonymise_ip(request.remote_addr, _setting("IP_MODE"), services().ip_key)
         if keep_personal
         else "",
@@ -90,7 +89,7 @@ def _new_record(consent_id: str, method: str, decision: Decision | None = None) 
 def _request_id() -> str:
     """`Idempotency-Key`: a retried request (the banner resends what it could not confirm) is
     answered with the record it already made instead of making a second one."""
-    key = request.headers.get("Idempotency-Key", "")
+    key = request.headers.get(IDEMPOTENCY_KEY, "")
     if key and not REQUEST_ID.fullmatch(key):
         raise ApiError(
             400,
@@ -102,7 +101,7 @@ def _request_id() -> str:
 
 def _expires_at(record: Record) -> str:
     expiry = parse_timestamp(record.created_at) + timedelta(days=_setting("MAX_AGE_DAYS"))
-    return expiry.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_timestamp(expiry)
 
 
 def _decision_body(record: Record) -> dict[str, Any]:
@@ -155,6 +154,7 @@ def never_cache(response: Response) -> Response:
 @bp.post("/consent")
 def give_consent() -> tuple[Response, int]:
     body = _read_json_body()
+    services().archive_current_policy()
     known, required = services().categories()
     manifest = services().manifest.current()
     decision = parse_decision(body, known, required, manifest.services if manifest else None)
@@ -169,7 +169,7 @@ def give_consent() -> tuple[Response, int]:
 @bp.get("/consent")
 def read_consent() -> Response:
     record = services().store.latest(_require_consent_id())
-    if record is None or record.method in ENDED_METHODS:
+    if record is None or record.method in ENDING_METHODS:
         raise ApiError(404, "no_consent", "this consent was withdrawn or erased")
     return jsonify(_decision_body(record))
 
@@ -179,6 +179,7 @@ def withdraw_consent() -> Response:
     consent_id = _require_consent_id()
     store = services().store
     previous = store.latest(consent_id)
+    services().archive_current_policy()
     _, required = services().categories()
     withdrawn = previous.granted + previous.denied if previous else []
     decision = Decision(

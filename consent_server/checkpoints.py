@@ -14,7 +14,7 @@ from typing import Any
 from itsdangerous import BadSignature, Signer
 
 from .store import ConsentStore
-from .store.base import utc_now
+from .timestamps import utc_now
 
 CHECKPOINT_SALT = "consent-server.checkpoint.v1"
 

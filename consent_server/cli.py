@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -14,11 +13,14 @@ from typing import TextIO
 import click
 
 from . import create_app, database_url, instance_path
+from .admin_auth import token_hash
 from .checkpoints import check_checkpoint, make_checkpoint
 from .config import ConfigError, load_settings
+from .demo_site import serving_site, site_settings, two_origins_problem
 from .exports import MIMETYPES, export_chunks
-from .records import parse_timestamp
+from .serving import default_threads, default_workers, run
 from .store import ConsentStore, RecordFilter, StoreUnavailable, open_store
+from .timestamps import format_timestamp, normalise_timestamp
 
 
 def _fail(message: str) -> None:
@@ -62,8 +64,6 @@ def main() -> None:
 )
 def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Run the server under gunicorn with production defaults."""
-    from .serving import default_threads, default_workers, run
-
     settings = _settings()
     try:
         create_app().extensions["consent"].store.close()
@@ -87,10 +87,18 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def demo(site_dir: Path | None, host: str, port: int) -> None:
+@click.option(
+    "--site-port",
+    type=click.IntRange(1, 65535),
+    help="Serve the site on this port and the server on --port: two origins, as in production "
+    "(CORS is set up for the site). The site must be built with endpoint: http://HOST:PORT/api/v1.",
+)
+def demo(site_dir: Path | None, host: str, port: int, site_port: int | None) -> None:
     """Run a local demo: SQLite log, the example site, and a fresh admin token."""
-    from .serving import run
-
+    url = f"http://{host}:{port}/"
+    problem = site_port and two_origins_problem(site_dir, port, site_port, url + "api/v1")
+    if problem:
+        _fail(problem)
     instance = Path(instance_path())
     instance.mkdir(parents=True, exist_ok=True)
     secret_file = instance / "demo-secret"
@@ -107,28 +115,26 @@ def demo(site_dir: Path | None, host: str, port: int) -> None:
         }
     )
     if site_dir:
-        os.environ["CONSENT_SITE_DIR"] = str(site_dir.resolve())
-        manifest = site_dir / "consent" / "manifest.json"
-        if manifest.exists():
-            os.environ["CONSENT_MANIFEST"] = str(manifest.resolve())
+        os.environ.update(site_settings(site_dir, host, site_port))
     try:
         create_app().extensions["consent"].store.close()
     except (ConfigError, StoreUnavailable) as error:
         _fail(str(error))
-    url = f"http://{host}:{port}/"
-    click.echo(
-        f"\nConsent demo running at {url}\n"
-        f"Admin token (valid for this run): {admin_token}\n"
-        f"Pull the log:  curl -H 'Authorization: Bearer {admin_token}' "
-        f"'{url}api/v1/admin/consents?format=jsonl'\n"
-        "Stop with Ctrl-C.\n",
-        err=True,
-    )
-    run(create_app, host, port, 2, accesslog=None)
+    with serving_site(site_dir, host, site_port) as site_url:
+        site_line = f"Site (another origin) at {site_url}\n" if site_url else ""
+        click.echo(
+            f"\nConsent demo running at {url}\n{site_line}"
+            f"Admin token (valid for this run): {admin_token}\n"
+            f"Pull the log:  curl -H 'Authorization: Bearer {admin_token}' "
+            f"'{url}api/v1/admin/consents?format=jsonl'\n"
+            "Stop with Ctrl-C.\n",
+            err=True,
+        )
+        run(create_app, host, port, 2, accesslog=None)
 
 
 def _token_line(token: str) -> str:
-    return "sha256:" + hashlib.sha256(token.encode()).hexdigest()
+    return token_hash(token)
 
 
 @main.command("new-admin-token")
@@ -143,7 +149,7 @@ def _timestamp(value: str | None, name: str) -> str | None:
     if not value:
         return None
     try:
-        return parse_timestamp(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return normalise_timestamp(value)
     except ValueError:
         _fail(f"--{name} must be an ISO 8601 date or time, got {value!r}")
         raise
@@ -260,7 +266,7 @@ def purge(older_than: int | None, yes: bool) -> None:
     if not days:
         _fail("give --older-than DAYS or set CONSENT_RETENTION_DAYS")
         return
-    cutoff = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    cutoff = format_timestamp(datetime.now(UTC) - timedelta(days=days))
     store = _store()
     count = store.count(RecordFilter(until=cutoff))
     if count == 0:

@@ -13,6 +13,10 @@ import tomllib
 from collections.abc import Mapping
 from typing import Any
 
+from limits import parse_many
+
+from .store.urls import check_database_url
+
 PREFIX = "CONSENT_"
 MIN_SECRET_LENGTH = 32
 IP_MODES = ("truncate", "drop", "hmac")
@@ -149,11 +153,6 @@ def validate(settings: dict[str, Any]) -> dict[str, Any]:
     settings["COOKIE_SAMESITE"] = samesite
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", str(settings["COOKIE_NAME"])):
         raise ConfigError("CONSENT_COOKIE_NAME: letters, digits, '_', '.', '-' only")
-    for origin in settings["ALLOWED_ORIGINS"]:
-        if not re.fullmatch(r"https?://[^/\s]+", origin):
-            raise ConfigError(
-                f"CONSENT_ALLOWED_ORIGINS: {origin!r} is not an origin like https://docs.example.com"
-            )
     settings["ADMIN_TOKENS"] = [token.lower() for token in settings["ADMIN_TOKENS"]]
     for token in settings["ADMIN_TOKENS"]:
         if not ADMIN_TOKEN_PATTERN.fullmatch(token):
@@ -161,26 +160,30 @@ def validate(settings: dict[str, Any]) -> dict[str, Any]:
                 "CONSENT_ADMIN_TOKENS: each entry must be sha256:<64 hex digits> "
                 "(run `consent-server new-admin-token`)"
             )
-    from .limits import check_limit
-
     for name in ("RATELIMIT_VISITOR", "RATELIMIT_ADMIN"):
-        settings[name] = check_limit(name, str(settings[name]))
+        settings[name] = _check_rate_limit(name, str(settings[name]))
     if not re.match(
         r"^(memory|redis|rediss|redis\+sentinel|memcached)://",
         str(settings["RATELIMIT_STORAGE_URL"]),
     ):
         raise ConfigError("CONSENT_RATELIMIT_STORAGE_URL: expected memory:// or redis://host:port")
-    url = settings["DATABASE_URL"]
-    if url is not None and not re.match(r"^(sqlite:///|postgres(ql)?://)", str(url)):
-        raise ConfigError("CONSENT_DATABASE_URL: expected sqlite:///PATH or postgresql://...")
-    if url is not None and str(url).startswith("sqlite:///"):
-        from .store.sqlite import parse_sqlite_url
-
+    if settings["DATABASE_URL"] is not None:
         try:
-            parse_sqlite_url(str(url))
+            check_database_url(str(settings["DATABASE_URL"]))
         except ValueError as error:
             raise ConfigError(f"CONSENT_DATABASE_URL: {error}") from None
     return settings
+
+
+def _check_rate_limit(name: str, value: str) -> str:
+    """A limit Flask-Limiter understands (parsed by `limits`, the library it builds on)."""
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(
+            f"CONSENT_{name}: {value!r} is not a rate limit like '120 per minute' or '10/second'"
+        ) from None
+    return value
 
 
 def _check_secrets(settings: dict[str, Any]) -> None:

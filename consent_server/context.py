@@ -1,4 +1,8 @@
-"""The objects the blueprints share, kept on the app so that each app has its own."""
+"""The objects the blueprints share, kept on the app so that each app has its own.
+
+`Services` also keeps the policy archive filled: each view that serves a visitor's decision, or
+lists policy versions, archives the current manifest's text first (once per version).
+"""
 
 from __future__ import annotations
 
@@ -27,11 +31,18 @@ class Services:
         manifest = self.manifest.current()
         if manifest is None:
             return None, DEFAULT_REQUIRED
-        self.archive(manifest)
         return manifest.categories, manifest.required
 
-    def archive(self, manifest: Manifest) -> None:
-        """Keep the exact text behind each policy version the server has seen, once."""
+    def archive_current_policy(self) -> None:
+        """Keep the exact text behind the current policy version, once per version.
+
+        An unavailable log skips it; the next request tries again.
+        """
+        manifest = self.manifest.current()
+        if manifest is not None:
+            self._archive(manifest)
+
+    def _archive(self, manifest: Manifest) -> None:
         if manifest.policy_version in self.archived or not manifest.policy_version:
             return
         text = json.dumps(manifest.raw, sort_keys=True, ensure_ascii=False)

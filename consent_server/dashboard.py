@@ -1,37 +1,31 @@
-"""The admins' dashboard: sign in with an admin token, then charts, the latest records, downloads.
+"""The admins' dashboard blueprint: sign in with an admin token, then charts, latest records, downloads.
 
-The session is a short-lived, HttpOnly, SameSite=Strict cookie limited to /admin; it is replaced
-at sign-in (no fixation) and every form carries a CSRF token bound to it. Everything the page shows
-from the log is escaped or set as text, and a strict Content-Security-Policy forbids inline script.
+Sessions and CSRF are admin_auth.py; the data it shows comes from admin_answers.py, the same as the
+admin API's. Everything the page shows from the log is escaped or set as text, and a strict
+Content-Security-Policy forbids inline script.
 """
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Flask,
-    Request,
-    Response,
-    current_app,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
-from .admin import record_filter_from_args, stats, token_matches
+from .admin_answers import download, policies_body, stats_body
+from .admin_auth import (
+    check_csrf,
+    csrf_token,
+    end_session,
+    is_admin_token,
+    signed_in,
+    start_session,
+)
+from .admin_params import record_filter_from_args, stats_bucket_arg
 from .context import services
 from .errors import ApiError
-from .exports import MIMETYPES, export_chunks, primed
+from .exports import MIMETYPES
 
 bp = Blueprint("dashboard", __name__, url_prefix="/admin", static_folder="static")
 CONTENT_SECURITY_POLICY = (
@@ -41,33 +35,9 @@ CONTENT_SECURITY_POLICY = (
 RECENT_RECORDS = 50
 
 
-class DashboardSessions(SecureCookieSessionInterface):
-    """Only the dashboard has sessions: every other request skips reading the session cookie."""
-
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        if not request.path.startswith(app.config["SESSION_COOKIE_PATH"]):
-            return self.make_null_session(app)
-        return super().open_session(app, request)
-
-
-def _csrf_token() -> str:
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
-
-
-def _check_csrf() -> None:
-    sent = request.form.get("csrf", "")
-    expected = session.get("csrf", "")
-    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise ApiError(403, "csrf_failed", "the form expired or did not come from this dashboard")
-
-
-def signed_in() -> bool:
-    return session.get("admin") is True
-
-
 def require_session(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Views for a signed-in admin: the page redirects to sign-in, data and downloads are 401."""
+
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not signed_in():
@@ -91,39 +61,38 @@ def protect(response: Response) -> Response:
 def sign_in() -> Any:
     if signed_in():
         return redirect(url_for("dashboard.home"))
-    return render_template("sign_in.html", csrf=_csrf_token(), error=None)
+    return render_template("sign_in.html", csrf=csrf_token(), error=None)
 
 
 @bp.post("/sign-in")
 def sign_in_submit() -> Any:
-    _check_csrf()
+    check_csrf()
     token = request.form.get("token", "")
-    if not token or not token_matches(token, current_app.config["CONSENT_ADMIN_TOKENS"]):
-        page = render_template("sign_in.html", csrf=_csrf_token(), error="That token is not valid.")
+    if not token or not is_admin_token(token):
+        page = render_template("sign_in.html", csrf=csrf_token(), error="That token is not valid.")
         return page, 401
-    session.clear()
-    session.permanent = True
-    session.update(admin=True, sid=secrets.token_urlsafe(16), csrf=secrets.token_urlsafe(32))
+    start_session()
     return redirect(url_for("dashboard.home"), code=303)
 
 
 @bp.post("/sign-out")
 def sign_out() -> Any:
-    _check_csrf()
-    session.clear()
+    check_csrf()
+    end_session()
     return redirect(url_for("dashboard.sign_in"), code=303)
 
 
 @bp.get("/")
 @require_session
 def home() -> str:
-    return render_template("dashboard.html", csrf=_csrf_token())
+    return render_template("dashboard.html", csrf=csrf_token())
 
 
 @bp.get("/stats.json")
 @require_session
 def stats_json() -> Response:
-    return stats()
+    bucket = stats_bucket_arg()
+    return jsonify(stats_body(record_filter_from_args(), bucket))
 
 
 @bp.get("/records.json")
@@ -136,8 +105,7 @@ def records_json() -> Response:
 @bp.get("/policies.json")
 @require_session
 def policies_json() -> Response:
-    services().categories()
-    return jsonify(policies=services().store.policies())
+    return jsonify(policies_body())
 
 
 @bp.get("/export.<export_format>")
@@ -145,7 +113,4 @@ def policies_json() -> Response:
 def export(export_format: str) -> Response:
     if export_format not in MIMETYPES:
         raise ApiError(404, "not_found", "downloads are export.csv or export.jsonl")
-    chunks = export_chunks(services().store, record_filter_from_args(), export_format)
-    response = Response(primed(chunks), mimetype=MIMETYPES[export_format])
-    response.headers["Content-Disposition"] = f'attachment; filename="consents.{export_format}"'
-    return response
+    return download(record_filter_from_args(), export_format)

@@ -8,8 +8,10 @@ from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from .records import InvalidRequest
+from .headers import RETRY_AFTER
+from .readiness import note_store_failure
 from .store import StoreUnavailable
+from .validation import InvalidRequest
 
 
 class ApiError(Exception):
@@ -43,12 +45,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StoreUnavailable)
     def handle_store_unavailable(error: StoreUnavailable) -> ResponseReturnValue:
         app.logger.error("consent log unavailable: %s", error)
+        note_store_failure(str(error))
         return error_response(
             503,
             "store_unavailable",
             "the consent log cannot be written right now; try again later "
             "(resend with the same Idempotency-Key so that a decision is never logged twice)",
-            {"Retry-After": "5"},
+            {RETRY_AFTER: "5"},
         )
 
     @app.errorhandler(HTTPException)

@@ -1,4 +1,5 @@
-"""The log's export formats, shared by the admin API, the dashboard and the CLI."""
+"""The log's export formats as text chunks: JSON Lines here, CSV built by the store
+(store/csv_export.py). Used by admin_answers.py for downloads and by the CLI's `export`."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ from importlib import resources
 import yaml
 from flask import Blueprint, Response, jsonify
 
-from .context import services
 from .errors import error_response
+from .readiness import readiness
 
 bp = Blueprint("ops", __name__)
 
@@ -26,9 +26,10 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    if services().store.ready():
+    verdict = readiness().check()
+    if verdict.ready:
         return jsonify(status="ready")
-    return error_response(503, "not_ready", "the consent log cannot be written")
+    return error_response(503, "not_ready", verdict.reason)
 
 
 @bp.get("/api/v1/openapi.json")

@@ -8,6 +8,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from .store.urls import is_sqlite_url
+
 
 class GunicornServer(BaseApplication):
     """A gunicorn arbiter whose workers each build their own app (no shared SQLite handles)."""
@@ -30,7 +32,7 @@ def default_threads(database_url: str) -> int:
     """SQLite commits under one lock that a thread must hold while it waits for the GIL, so more
     threads only queue; PostgreSQL's lock lives in the database, and threads overlap its round
     trips (bench/README.md has the figures)."""
-    return 1 if database_url.startswith("sqlite:") else 4
+    return 1 if is_sqlite_url(database_url) else 4
 
 
 def default_workers() -> int:

@@ -14,9 +14,11 @@ BANNER_TEXT_KEYS = (
     "banner_title", "banner_text", "accept_all", "reject_all", "customize", "save",
     "withdraw", "close", "settings_link", "dialog_title", "dialog_text", "always_on",
     "gpc_honoured", "services_label", "cookie_name", "cookie_purpose", "cookie_duration",
-    "policy_link",
+    "policy_link", "privacy_link",
 )  # fmt: skip
 CATEGORY_KEYS = ("id", "title", "description", "required", "gpc")
+# The kinds of decision a consent record can hold; each is shown to visitors as `method_<kind>`.
+CONSENT_METHODS = ("accept_all", "reject_all", "custom", "withdraw", "erase")
 SERVICE_KEYS = ("id", "name", "provider", "category", "purpose", "cookies")
 
 
@@ -28,11 +30,14 @@ def banner_config(
     texts: dict[str, str],
     consent_mode: bool | dict,
 ) -> dict[str, Any]:
-    """The banner's settings; the page links are added per page by the head injector."""
+    """The banner's settings; the page links are added per page by the head injector.
+
+    `methods` names each kind of decision in the page's language, for the self-service history.
+    """
     return {
-        "v": manifest["policy_version"],
+        "policyVersion": manifest["policy_version"],
         "endpoint": (endpoint or "").rstrip("/"),
-        "lifetime": manifest["lifetime_days"],
+        "lifetimeDays": manifest["lifetime_days"],
         "lang": language,
         "categories": [
             {key: category[key] for key in CATEGORY_KEYS} for category in manifest["categories"]
@@ -41,5 +46,6 @@ def banner_config(
             {key: service[key] for key in SERVICE_KEYS} for service in manifest["services"]
         ],
         "consentMode": consent_mode_map(consent_mode, manifest["categories"]),
-        "t": {key: texts[key] for key in BANNER_TEXT_KEYS},
+        "texts": {key: texts[key] for key in BANNER_TEXT_KEYS},
+        "methods": {method: texts[f"method_{method}"] for method in CONSENT_METHODS},
     }

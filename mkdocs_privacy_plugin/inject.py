@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from .assets import ASSET_DIR, RECORD_SCRIPT
+from .assets import ASSET_DIR, RECORD_SCRIPT, RECORD_STYLE
 
 HEAD_OPEN = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 CHARSET = re.compile(r"<meta\s[^>]*charset[^>]*>", re.IGNORECASE)
@@ -80,6 +80,10 @@ class HeadInjector:
 
 
 def add_record_script(html: str, root: str) -> str:
-    """The self-service script, for pages that show the visitor's own consent record."""
+    """The self-service script and style, for pages that show the visitor's own consent record.
+
+    The style is an ordinary (blocking) style sheet: the block is in the page's flow, and it is
+    small and on one page only."""
+    style = f'<link rel="stylesheet" href="{root}{ASSET_DIR}/{RECORD_STYLE}">'
     script = f'<script src="{root}{ASSET_DIR}/{RECORD_SCRIPT}" defer></script>'
-    return html.replace("</head>", script + "</head>", 1)
+    return html.replace("</head>", style + script + "</head>", 1)

@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import pages
-from .assets import ASSET_DIR, BANNER_FILES, RECORD_SCRIPT, shipped
+from .assets import ASSET_DIR, BANNER_FILES, RECORD_FILES, shipped
 from .audit_report import audit_build
 from .banner import banner_config
 from .config import ConsentPluginConfig, check
@@ -69,7 +69,7 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._self_service_pages: set[str] = set()
-        for name in (*BANNER_FILES, RECORD_SCRIPT):
+        for name in (*BANNER_FILES, *RECORD_FILES):
             path = f"{ASSET_DIR}/{name}"
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=shipped(name)))

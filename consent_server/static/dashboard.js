@@ -1,9 +1,9 @@
 // Dashboard: fetches the statistics and latest records and draws them as SVG.
 // Everything from the log is set as text (never as HTML): user agents and URLs come from visitors.
+// The consent methods come from the statistics themselves (stats.methods, stats.visitor_methods).
 "use strict";
 (function () {
   const SVG = "http://www.w3.org/2000/svg";
-  const METHODS = ["accept_all", "reject_all", "custom", "withdraw", "erase"];
   const form = document.getElementById("filters");
 
   function el(name, attributes, text) {
@@ -114,10 +114,10 @@
       const [stats, latest] = await Promise.all([getJSON("stats.json", params), getJSON("records.json")]);
       document.getElementById("bucket-name").textContent = stats.bucket;
       summary.textContent = `${stats.total} records; GPC on ${Math.round((stats.gpc.share || 0) * 100)}% of them.`;
-      stackedBars(document.getElementById("chart-decisions"), stats.decisions, (row) => row.bucket.slice(5), METHODS, false);
+      stackedBars(document.getElementById("chart-decisions"), stats.decisions, (row) => row.bucket.slice(5), stats.methods, false);
       rateBars(document.getElementById("chart-categories"), stats.categories);
       stackedBars(document.getElementById("chart-versions"), stats.policy_versions,
-        (row) => row.policy_version + (row.known ? "" : " (unknown)"), ["accept_all", "reject_all", "custom"], true);
+        (row) => row.policy_version + (row.known ? "" : " (unknown)"), stats.visitor_methods, true);
       recordsTable(latest.records);
       document.body.dataset.loaded = "true";
     } catch (error) {

@@ -1,21 +1,26 @@
-"""Consent log backends behind one interface, chosen by the database URL."""
+"""The consent log: one interface (base.py), SQLite and PostgreSQL backends, chosen by URL.
+
+The store takes and returns plain values and knows nothing of Flask. Inside: the operations
+(sql.py) over a backend's connections (sqlite.py, postgres.py) and its SQL spellings (dialect.py);
+the append path (appending.py), the chain's head and anchor (chain_ends.py), retention
+(retention.py), the daily rollup (rollup.py) and statistics (stats.py), row encoding (rows.py),
+the CSV export (csv_export.py), schema steps (migrations.py) and database URLs (urls.py).
+"""
 
 from __future__ import annotations
 
 from .base import ConsentStore, RecordFilter, StoreUnavailable
+from .postgres import PostgresStore
+from .sqlite import SQLiteStore
+from .urls import check_database_url, is_sqlite_url, parse_sqlite_url
 
 __all__ = ["ConsentStore", "RecordFilter", "StoreUnavailable", "open_store"]
 
 
 def open_store(url: str, timeout: float = 5.0) -> ConsentStore:
     """Open the log named by a `sqlite:///path[?synchronous=full|normal]` or `postgresql://` URL."""
-    if url.startswith("sqlite:///"):
-        from .sqlite import SQLiteStore, parse_sqlite_url
-
+    if is_sqlite_url(url):
         path, synchronous = parse_sqlite_url(url)
         return SQLiteStore(path, timeout=timeout, synchronous=synchronous)
-    if url.startswith(("postgresql://", "postgres://")):
-        from .postgres import PostgresStore
-
-        return PostgresStore(url, timeout=timeout)
-    raise ValueError(f"unsupported database URL: {url.split('://', 1)[0]}://")
+    check_database_url(url)
+    return PostgresStore(url, timeout=timeout)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from ..records import Record, VerifyResult
+from ..chain import VerifyResult
+from ..records import Record
 
 
 class StoreUnavailable(RuntimeError):
@@ -22,39 +22,6 @@ class RecordFilter:
     until: str | None = None
     consent_id: str | None = None
     policy_version: str | None = None
-
-
-COLUMN_NAMES = (
-    "seq", "consent_id", "created_at", "method", "granted", "denied", "granted_services",
-    "denied_services", "policy_version", "language",
-    "page_url", "gpc", "ip", "user_agent", "origin", "schema_version", "request_id", "personal_salt",
-    "personal_digest", "prev_hash", "hash",
-)  # fmt: skip
-COLUMNS = ", ".join(COLUMN_NAMES)
-ERASE_PERSONAL_FIELDS = "ip = '', user_agent = '', page_url = '', personal_salt = ''"
-
-
-def utc_now() -> str:
-    """Fixed-width UTC timestamps, so that text order is time order in every backend."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def filter_clause(
-    record_filter: RecordFilter, placeholder: Callable[[str], str]
-) -> tuple[str, dict[str, str]]:
-    """A WHERE clause and its parameters; `placeholder` spells a named parameter for the driver."""
-    clauses, params = [], {}
-    for column, operator, value in (
-        ("created_at", ">=", record_filter.since),
-        ("created_at", "<", record_filter.until),
-        ("consent_id", "=", record_filter.consent_id),
-        ("policy_version", "=", record_filter.policy_version),
-    ):
-        if value is not None:
-            name = f"p{len(params)}"
-            clauses.append(f"{column} {operator} {placeholder(name)}")
-            params[name] = value
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 class ConsentStore(ABC):

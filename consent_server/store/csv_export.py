@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-EXPORT_FIELDS = (
-    "seq", "consent_id", "created_at", "method", "granted", "denied", "granted_services",
-    "denied_services", "policy_version",
-    "language", "page_url", "gpc", "ip", "user_agent", "origin", "schema_version", "request_id",
-    "personal_digest", "erased", "prev_hash", "hash",
-)  # fmt: skip
+from .rows import COLUMN_NAMES
+
+# The log's columns, with the salt (never shown) replaced by whether the record was erased.
+EXPORT_FIELDS = tuple(
+    field
+    for name in COLUMN_NAMES
+    if name != "personal_salt"
+    for field in ((name, "erased") if name == "personal_digest" else (name,))
+)
 HEADER = ",".join(EXPORT_FIELDS)
 LINE_END = "\r\n"
 

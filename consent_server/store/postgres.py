@@ -17,17 +17,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..records import Record
-from .base import COLUMN_NAMES, COLUMNS, StoreUnavailable
-from .sql import Pending, SQLStore
-from .stats import ROLLUP_COLUMNS
+from .appending import Pending, Placement
+from .base import StoreUnavailable
+from .dialect import POSTGRES
+from .rollup import KEY_SOURCE_COLUMNS, count_into_rollup
+from .rows import COLUMN_NAMES, COLUMNS
+from .sql import SQLStore
 
 SCHEMA_LOCK_ID = 0x636F6E73656E74  # "consent"
 FETCH_BATCH = 2000
 CONTENT_COLUMNS = [name for name in COLUMN_NAMES if name not in ("seq", "prev_hash", "hash")]
 
 # One statement, one round trip: lock the head, link and hash the record (the same hash as
-# records.chain_hash), insert it, move the head and count it in the rollup. A replayed
+# chain.link_hash), insert it, move the head and count it in the rollup. A replayed
 # Idempotency-Key inserts nothing and returns no row.
 APPEND = f"""
 WITH head AS (
@@ -43,15 +45,12 @@ WITH head AS (
         linked.prev_hash, linked.hash
     FROM linked
     ON CONFLICT (request_id) WHERE request_id <> '' DO NOTHING
-    RETURNING seq, prev_hash, hash
+    RETURNING seq, prev_hash, hash, {KEY_SOURCE_COLUMNS}
 ), moved AS (
     UPDATE chain_head SET seq = inserted.seq, hash = inserted.hash
     FROM inserted WHERE chain_head.id = 1
 ), counted AS (
-    INSERT INTO consent_rollup ({ROLLUP_COLUMNS}, n)
-    SELECT %(day)s, %(policy_version)s, %(method)s, %(gpc_count)s, %(granted)s, %(denied)s, 1
-    FROM inserted
-    ON CONFLICT ({ROLLUP_COLUMNS}) DO UPDATE SET n = consent_rollup.n + 1
+    {count_into_rollup("inserted")}
 )
 SELECT seq, prev_hash, hash FROM inserted
 """
@@ -62,6 +61,12 @@ try:
     from psycopg_pool import ConnectionPool, PoolTimeout
 except ImportError:  # pragma: no cover - depends on the installed extras
     psycopg = None
+
+
+def place_in_one_statement(connection: Any, pending: Pending) -> Placement | None:
+    """Link and insert in one statement, so the head stays locked for one round trip only."""
+    row = connection.execute(APPEND, pending.values | {"content": pending.content}).fetchone()
+    return Placement(row["seq"], row["prev_hash"], row["hash"]) if row else None
 
 
 class IdleCheck:
@@ -88,11 +93,7 @@ class IdleCheck:
 class PostgresStore(SQLStore):
     """Consent log in PostgreSQL through a per-process connection pool."""
 
-    backend = "postgres"
-    placeholder_format = "%({})s"
-    head_lock_suffix = " FOR UPDATE"
-    char_function = "chr"
-    find_function = "strpos"
+    dialect = POSTGRES
 
     def __init__(self, url: str, timeout: float = 5.0, pool_size: int = 4) -> None:
         if psycopg is None:
@@ -107,11 +108,6 @@ class PostgresStore(SQLStore):
         self._lock = threading.Lock()
         self._schema_ready = False
         self._idle_check = IdleCheck()
-
-    def bucket_sql(self, bucket: str) -> str:
-        if bucket == "week":
-            return "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')"
-        return "day"
 
     def _get_pool(self) -> ConnectionPool:
         """The process's pool; a forked worker builds its own instead of sharing sockets."""
@@ -161,7 +157,7 @@ class PostgresStore(SQLStore):
     def _run_script(self, connection: Any, sql: str) -> None:
         connection.execute(sql)
 
-    def _write(self) -> Any:
+    def writing(self) -> Any:
         return self._transaction()
 
     @contextmanager
@@ -173,18 +169,13 @@ class PostgresStore(SQLStore):
             yield connection
 
     def _appending(self) -> Any:
+        """An autocommit connection: the one statement is its own transaction."""
         return self._connection()
 
-    def _insert(self, connection: Any, pending: Pending) -> Record:
-        """Link and insert in one statement, so the head stays locked for one round trip only."""
-        record = pending.record
-        row = connection.execute(APPEND, pending.values | {"content": pending.content}).fetchone()
-        if row is None:
-            return self._replayed(connection, record.request_id)
-        record.seq, record.prev_hash, record.hash = row["seq"], row["prev_hash"], row["hash"]
-        return record
+    def _place(self, connection: Any, pending: Pending) -> Placement | None:
+        return place_in_one_statement(connection, pending)
 
-    def _read(self) -> Any:
+    def reading(self) -> Any:
         return self._transaction()
 
     def _batches(

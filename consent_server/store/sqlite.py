@@ -19,33 +19,17 @@ from contextlib import contextmanager
 from typing import Any
 
 from .base import StoreUnavailable
+from .dialect import SQLITE
 from .sql import SQLStore
+from .urls import SYNCHRONOUS_MODES
 
 FETCH_BATCH = 2000
-# full: a commit reaches the disk before `append` returns, so an acknowledged decision survives a
-# power cut. normal: it reaches the operating system, so it survives a crash of the server but not
-# of the machine; commits are several times faster.
-SYNCHRONOUS_MODES = ("full", "normal")
-
-
-def parse_sqlite_url(url: str) -> tuple[str, str]:
-    """The path and the synchronous mode of `sqlite:///PATH[?synchronous=full|normal]`."""
-    path, _, query = url.removeprefix("sqlite:///").partition("?")
-    options = dict(item.partition("=")[::2] for item in query.split("&") if item)
-    unknown = set(options) - {"synchronous"}
-    if unknown:
-        raise ValueError(f"unknown SQLite option {sorted(unknown)[0]!r} (known: synchronous)")
-    synchronous = options.get("synchronous", "full").lower()
-    if synchronous not in SYNCHRONOUS_MODES:
-        raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS_MODES)}")
-    return path, synchronous
 
 
 class SQLiteStore(SQLStore):
     """Consent log in one SQLite file; one connection per thread and process."""
 
-    backend = "sqlite"
-    placeholder_format = ":{}"
+    dialect = SQLITE
 
     def __init__(self, path: str, timeout: float = 5.0, synchronous: str = "full") -> None:
         if synchronous not in SYNCHRONOUS_MODES:
@@ -55,9 +39,6 @@ class SQLiteStore(SQLStore):
         self.synchronous = synchronous
         self._local = threading.local()
         self._schema_ready = False
-
-    def bucket_sql(self, bucket: str) -> str:
-        return "date(day, 'weekday 0', '-6 days')" if bucket == "week" else "day"
 
     def _open(self) -> sqlite3.Connection:
         os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
@@ -132,7 +113,7 @@ class SQLiteStore(SQLStore):
                 raise
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def writing(self) -> Iterator[sqlite3.Connection]:
         with self._writers_turn(), self._transaction("BEGIN IMMEDIATE") as connection:
             yield connection
 
@@ -162,7 +143,7 @@ class SQLiteStore(SQLStore):
             self._local.lock_file, self._local.lock_pid = handle, os.getpid()
         return handle
 
-    def _read(self) -> Any:
+    def reading(self) -> Any:
         return self._transaction("BEGIN")
 
     def _batches(

@@ -1,4 +1,5 @@
-"""Consent statistics, computed by the database.
+"""Consent statistics, computed by the database through the store's public SQL interface
+(a `Database`: its dialect and read transactions).
 
 Every append also adds one to a row of `consent_rollup` (day, policy version, method, GPC, granted,
 denied) in the same transaction, so statistics over whole days read a few thousand rollup rows
@@ -11,36 +12,41 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from ..records import METHODS, VISITOR_METHODS
+from ..timestamps import start_of_day
 from .base import RecordFilter
+from .dialect import Database, Dialect
+from .rollup import ROLLUP_COLUMNS, log_as_rollup
 
-DECISION_METHODS = ("accept_all", "reject_all", "custom")
-ALL_METHODS = (*DECISION_METHODS, "withdraw", "erase")
-MIDNIGHT = "T00:00:00.000000Z"
-ROLLUP_COLUMNS = "day, policy_version, method, gpc, granted, denied"
-ROLLUP_UPSERT = (
-    f"INSERT INTO consent_rollup ({ROLLUP_COLUMNS}, n) "
-    "VALUES ({day}, {policy_version}, {method}, {gpc_count}, {granted}, {denied}, 1) "
-    f"ON CONFLICT ({ROLLUP_COLUMNS}) DO UPDATE SET n = consent_rollup.n + 1"
-)
+VISITOR_METHODS_SQL = ", ".join(f"'{method}'" for method in VISITOR_METHODS)
 
 
-def _next_midnight(moment: str) -> str:
-    day = date.fromisoformat(moment[:10]) + timedelta(days=1)
-    return day.isoformat() + MIDNIGHT
+def _midnight_before(moment: str) -> str:
+    return start_of_day(date.fromisoformat(moment[:10]))
+
+
+def _midnight_after(moment: str) -> str:
+    """The first midnight at or after `moment`."""
+    midnight = _midnight_before(moment)
+    return (
+        moment
+        if moment == midnight
+        else start_of_day(date.fromisoformat(moment[:10]) + timedelta(days=1))
+    )
 
 
 class _SourceBuilder:
     """Unions the rollup (whole days) with the log (the partial days at either end)."""
 
-    def __init__(self, store: Any, policy_version: str | None) -> None:
-        self.store, self.policy_version = store, policy_version
+    def __init__(self, dialect: Dialect, policy_version: str | None) -> None:
+        self.dialect, self.policy_version = dialect, policy_version
         self.parts: list[str] = []
         self.params: dict[str, str] = {}
 
     def _bind(self, value: str) -> str:
         name = f"s{len(self.params)}"
         self.params[name] = value
-        return self.store.placeholder(name)
+        return self.dialect.placeholder(name)
 
     def _where(self, column: str, low: str | None, high: str | None) -> str:
         clauses = []
@@ -57,18 +63,14 @@ class _SourceBuilder:
         self.parts.append(f"SELECT {ROLLUP_COLUMNS}, n FROM consent_rollup {where}")
 
     def log(self, low: str | None, high: str | None) -> None:
-        self.parts.append(
-            "SELECT substr(created_at, 1, 10) AS day, policy_version, method, "
-            "CASE WHEN gpc THEN 1 ELSE 0 END AS gpc, granted, denied, 1 AS n "
-            f"FROM consent_log {self._where('created_at', low, high)}"
-        )
+        self.parts.append(log_as_rollup(self._where("created_at", low, high)))
 
 
-def _source(store: Any, record_filter: RecordFilter) -> tuple[str, dict[str, str]]:
+def _source(dialect: Dialect, record_filter: RecordFilter) -> tuple[str, dict[str, str]]:
     since, until = record_filter.since, record_filter.until
-    builder = _SourceBuilder(store, record_filter.policy_version)
-    first_full = since if since is None or since.endswith(MIDNIGHT) else _next_midnight(since)
-    last_full = until if until is None or until.endswith(MIDNIGHT) else until[:10] + MIDNIGHT
+    builder = _SourceBuilder(dialect, record_filter.policy_version)
+    first_full = since if since is None else _midnight_after(since)
+    last_full = until if until is None else _midnight_before(until)
     if first_full is not None and last_full is not None and first_full >= last_full:
         builder.log(since, until)
     else:
@@ -80,12 +82,12 @@ def _source(store: Any, record_filter: RecordFilter) -> tuple[str, dict[str, str
     return f"({' UNION ALL '.join(builder.parts)}) AS src", builder.params
 
 
-def compute_stats(store: Any, record_filter: RecordFilter, bucket: str) -> dict[str, Any]:
+def compute_stats(database: Database, record_filter: RecordFilter, bucket: str) -> dict[str, Any]:
     """Decisions per bucket and method, per policy version, GPC share and category acceptance."""
-    source, params = _source(store, record_filter)
-    with store._read() as connection:
+    source, params = _source(database.dialect, record_filter)
+    with database.reading() as connection:
         per_bucket = connection.execute(
-            f"SELECT {store.bucket_sql(bucket)} AS bucket, method, SUM(n) AS n "
+            f"SELECT {database.dialect.bucket_sql(bucket)} AS bucket, method, SUM(n) AS n "
             f"FROM {source} GROUP BY 1, 2 ORDER BY 1",
             params,
         ).fetchall()
@@ -96,7 +98,7 @@ def compute_stats(store: Any, record_filter: RecordFilter, bucket: str) -> dict[
         ).fetchall()
         choices = connection.execute(
             f"SELECT policy_version, granted, denied, SUM(n) AS n FROM {source} "
-            "WHERE method IN ('accept_all', 'reject_all', 'custom') GROUP BY 1, 2, 3",
+            f"WHERE method IN ({VISITOR_METHODS_SQL}) GROUP BY 1, 2, 3",
             params,
         ).fetchall()
         known = {
@@ -108,13 +110,11 @@ def compute_stats(store: Any, record_filter: RecordFilter, bucket: str) -> dict[
 
 def _shape(per_bucket, per_version, choices, known, bucket) -> dict[str, Any]:
     def new_version() -> dict[str, Any]:
-        return {"methods": dict.fromkeys(ALL_METHODS, 0), "gpc": 0, "categories": {}}
+        return {"methods": dict.fromkeys(METHODS, 0), "gpc": 0, "categories": {}}
 
     buckets: dict[str, dict[str, int]] = {}
     for row in per_bucket:
-        buckets.setdefault(row["bucket"], dict.fromkeys(ALL_METHODS, 0))[row["method"]] = int(
-            row["n"]
-        )
+        buckets.setdefault(row["bucket"], dict.fromkeys(METHODS, 0))[row["method"]] = int(row["n"])
     versions: dict[str, dict[str, Any]] = {}
     for row in per_version:
         entry = versions.setdefault(row["policy_version"], new_version())
@@ -132,6 +132,8 @@ def _shape(per_bucket, per_version, choices, known, bucket) -> dict[str, Any]:
     gpc_total = sum(entry["gpc"] for entry in versions.values())
     return {
         "bucket": bucket,
+        "methods": list(METHODS),
+        "visitor_methods": list(VISITOR_METHODS),
         "total": total,
         "gpc": {"decisions": gpc_total, "share": _rate(gpc_total, total)},
         "decisions": [

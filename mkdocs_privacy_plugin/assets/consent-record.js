@@ -1,97 +1,158 @@
 /* The visitor's own consent record on the cookie policy page: see it, download it, withdraw
    consent, erase the personal data kept with it (GDPR Art. 7(3), 15, 17, 20). */
-(function () {
+(() => {
   "use strict";
-  var d = document, box = d.querySelector("[data-consent-self-service]"), api = window.consent;
-  if (!box || !api) return;
-  var endpoint = box.getAttribute("data-endpoint"), t = JSON.parse(box.getAttribute("data-texts"));
-  var panel = d.createElement("div");
-  panel.className = "consent-record__panel";
-  box.appendChild(panel);
+  const block = document.querySelector("[data-consent-self-service]");
+  const consent = window.consent;
+  if (!block || !consent) return;
+  const endpoint = block.dataset.endpoint;
+  const texts = JSON.parse(block.dataset.texts);
+  /* The banner's configuration names the categories and each kind of decision. */
+  const config = JSON.parse(document.getElementById("consent-config").textContent);
+  const categoryTitles = Object.fromEntries(
+    config.categories.map((category) => [category.id, category.title])
+  );
+  const dateFormat = pageDateFormat(document.documentElement.lang || config.lang);
+  const panel = element("div", { class: "consent-record__panel" });
+  block.appendChild(panel);
+  let rendering = 0; // a history that arrives after a newer render is dropped
 
-  function el(tag, attrs, text) {
-    var e = d.createElement(tag);
-    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
-    if (text != null) e.textContent = text;
-    return e;
+  function pageDateFormat(language) {
+    const style = { dateStyle: "long", timeStyle: "short" };
+    try {
+      return new Intl.DateTimeFormat(language, style);
+    } catch (error) {
+      return new Intl.DateTimeFormat(undefined, style); // a lang the browser does not know
+    }
   }
+
+  function element(tag, attributes, text) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function button(action, label) {
+    const attributes = { type: "button", class: "consent-record__button" };
+    return element("button", { ...attributes, "data-consent-record": action }, label);
+  }
+
   function request(method, path) {
-    var state = api.get();
-    return fetch(endpoint + path, { method: method, credentials: "include", headers: { "X-Consent-Token": state.token } })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r; });
+    const headers = { "X-Consent-Token": consent.get().token };
+    return fetch(endpoint + path, { method, credentials: "include", headers }).then((response) => {
+      if (!response.ok) throw new Error(response.status);
+      return response;
+    });
   }
+
   function say(text) {
-    var note = panel.querySelector("[data-consent-record-status]");
-    note.textContent = text;
+    panel.querySelector("[data-consent-record-status]").textContent = text;
   }
 
   function render() {
-    var state = api.get();
-    panel.replaceChildren();
-    panel.appendChild(el("p", { "data-consent-record-status": "", role: "status" }));
-    if (!state) { say(t.record_none); return; }
-    var list = el("dl", { "class": "consent-record__summary" });
-    list.appendChild(el("dt", {}, t.record_id));
-    list.appendChild(el("dd", { "data-consent-record-id": "" }, state.consent_id || "\u2014"));
-    list.appendChild(el("dt", {}, t.record_choices));
-    var choices = el("dd", {}), ul = el("ul", {});
-    Object.keys(state.choices).forEach(function (id) {
-      ul.appendChild(el("li", { "data-consent-record-choice": id }, id + ": " + (state.choices[id] ? t.granted : t.denied)));
-    });
-    choices.appendChild(ul);
-    list.appendChild(choices);
-    panel.appendChild(list);
-    var actions = el("p", { "class": "consent-record__actions" });
-    actions.appendChild(el("button", { type: "button", "class": "md-button", "data-consent-record": "download" }, t.record_download));
-    actions.appendChild(el("button", { type: "button", "class": "md-button", "data-consent-record": "withdraw" }, t.withdraw));
-    if (endpoint && state.token) actions.appendChild(el("button", { type: "button", "class": "md-button", "data-consent-record": "erase" }, t.record_erase));
+    const state = consent.get();
+    const generation = ++rendering;
+    panel.replaceChildren(element("p", { "data-consent-record-status": "", role: "status" }));
+    if (!state) {
+      say(texts.record_none);
+      return;
+    }
+    if (state.pending) say(texts.record_pending);
+    panel.appendChild(summary(state));
+    const actions = element("p", { class: "consent-record__actions" });
+    actions.append(button("download", texts.record_download), button("withdraw", texts.withdraw));
+    const onServer = Boolean(endpoint && state.token);
+    if (onServer) actions.appendChild(button("erase", texts.record_erase));
     panel.appendChild(actions);
-    if (endpoint && state.token) history();
+    if (onServer) showHistory(generation);
   }
 
-  function history() {
-    request("GET", "/consent/history").then(function (r) { return r.json(); }).then(function (body) {
-      var table = el("table", { "data-consent-record-history": "" }), head = el("tr", {});
-      ["created_at", "method", "granted", "policy_version"].forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
-      table.appendChild(head);
-      body.records.forEach(function (record) {
-        var tr = el("tr", {});
-        [record.created_at, record.method, record.granted.join(", "), record.policy_version].forEach(function (v) { tr.appendChild(el("td", {}, v)); });
-        table.appendChild(tr);
-      });
-      var title = el("h3", {}, t.record_history);
-      panel.appendChild(title);
-      panel.appendChild(table);
-    }).catch(function () { say(t.record_unavailable); });
+  function summary(state) {
+    const list = element("dl", {}); // no class: readthedocs styles dl[class] as API docs
+    list.appendChild(element("dt", {}, texts.record_id));
+    list.appendChild(element("dd", { "data-consent-record-id": "" }, state.consent_id || "\u2014"));
+    list.appendChild(element("dt", {}, texts.record_choices));
+    const choices = element("ul", { class: "consent-record__choices" });
+    for (const [id, allowed] of Object.entries(state.choices)) {
+      const text = `${categoryTitles[id] || id}: ${allowed ? texts.granted : texts.denied}`;
+      const attributes = { class: "consent-record__choice", "data-consent-record-choice": id };
+      choices.appendChild(element("li", attributes, text));
+    }
+    list.appendChild(element("dd", {})).appendChild(choices);
+    return list;
+  }
+
+  function showHistory(generation) {
+    request("GET", "/consent/history")
+      .then((response) => response.json())
+      .then((body) => {
+        if (generation !== rendering) return;
+        panel.appendChild(element("h3", { class: "consent-record__title" }, texts.record_history));
+        panel.appendChild(historyTable(body.records));
+      })
+      .catch(() => say(texts.record_unavailable));
+  }
+
+  function historyTable(records) {
+    const table = element("table", { class: "consent-record__history" });
+    table.setAttribute("data-consent-record-history", "");
+    const head = table.createTHead().insertRow();
+    const columns = [texts.record_date, texts.record_method, texts.record_granted,
+      texts.record_policy_version];
+    for (const label of columns) head.appendChild(element("th", { scope: "col" }, label));
+    const body = table.createTBody();
+    for (const record of records) {
+      const row = body.insertRow();
+      row.setAttribute("data-consent-record-method", record.method);
+      const when = element("time", { datetime: record.created_at });
+      when.textContent = dateFormat.format(new Date(record.created_at));
+      row.insertCell().appendChild(when);
+      row.insertCell().textContent = config.methods[record.method] || record.method;
+      const granted = record.granted.map((id) => categoryTitles[id] || id);
+      row.insertCell().textContent = granted.join(", ") || texts.record_granted_none;
+      /* not <code>: themes colour code (readthedocs in a red too faint for small text) */
+      const version = { class: "consent-record__version" };
+      row.insertCell().appendChild(element("span", version, record.policy_version));
+    }
+    return table;
   }
 
   function download() {
-    var state = api.get();
-    var ready = endpoint && state && state.token
-      ? request("GET", "/consent/export").then(function (r) { return r.blob(); })
-      : Promise.resolve(new Blob([JSON.stringify({ standard: "ISO/IEC TS 27560:2023", stored_in_browser: state }, null, 2)], { type: "application/json" }));
-    ready.then(function (blob) {
-      var link = el("a", { href: URL.createObjectURL(blob), download: "my-consent-record.json" });
-      d.body.appendChild(link);
-      link.click();
-      link.remove();
-    }).catch(function () { say(t.record_unavailable); });
+    const state = consent.get();
+    const receipt = { standard: "ISO/IEC TS 27560:2023", stored_in_browser: state };
+    const ready = endpoint && state && state.token
+      ? request("GET", "/consent/export").then((response) => response.blob())
+      : Promise.resolve(
+        new Blob([JSON.stringify(receipt, null, 2)], { type: "application/json" })
+      );
+    ready
+      .then((blob) => {
+        const link = element("a", {
+          href: URL.createObjectURL(blob),
+          download: "my-consent-record.json",
+        });
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      })
+      .catch(() => say(texts.record_unavailable));
   }
 
   function erase() {
-    if (!window.confirm(t.record_erase_confirm)) return;
-    request("DELETE", "/consent/history").then(function () {
-      api.forget();
-      say(t.record_erased);
-    }).catch(function () { say(t.record_unavailable); });
+    if (!window.confirm(texts.record_erase_confirm)) return;
+    request("DELETE", "/consent/history")
+      .then(() => {
+        consent.forget();
+        say(texts.record_erased);
+      })
+      .catch(() => say(texts.record_unavailable));
   }
 
-  box.addEventListener("click", function (e) {
-    var action = e.target.getAttribute && e.target.getAttribute("data-consent-record");
-    if (action === "download") download();
-    else if (action === "withdraw") api.withdraw();
-    else if (action === "erase") erase();
+  const ACTIONS = { download, withdraw: () => consent.withdraw(), erase };
+  block.addEventListener("click", (event) => {
+    ACTIONS[event.target.closest?.("[data-consent-record]")?.dataset.consentRecord]?.();
   });
-  api.on("change", render);
+  consent.on("change", render);
   render();
 })();

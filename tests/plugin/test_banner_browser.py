@@ -218,3 +218,44 @@ def test_banner_causes_no_layout_shift(build_site, serve, chromium):
     page.wait_for_timeout(100)
     assert page.evaluate("window.__shifts") == 0
     context.close()
+
+
+def test_banner_links_the_cookie_policy_and_the_privacy_notice(build_site, serve, page):
+    site = build_site(pages={**PAGES, "guide/setup.md": "# Setup\n"})
+    url, _ = serve(site.dir)
+    for expected_href, heading in (
+        ("../../cookie-policy/", "Cookie policy"),
+        ("../../privacy-notice/", "Privacy notice"),
+    ):
+        page.goto(url + "/guide/setup/")
+        link = page.locator(f"{BANNER} a", has_text=heading)
+        assert link.get_attribute("href") == expected_href
+        assert link.evaluate("a => a.closest('[aria-describedby]') !== null")
+        link.click()
+        page.wait_for_selector("h1")
+        assert page.locator("h1").first.inner_text() == heading
+
+
+def test_without_an_endpoint_nothing_is_kept_to_be_sent(open_site):
+    _, api, page = open_site()
+    page.click(f"{BANNER} [data-consent-action=reject-all]")
+    page.evaluate("window.consent.open()")
+    page.click("[data-consent-dialog] [data-consent-action=accept-all]")
+    assert stored(page)["method"] == "accept_all"
+    assert not {"pending", "request_id", "undelivered", "page_url"} & set(stored(page))
+    assert api.requests == []
+
+
+def test_a_decision_the_server_refuses_is_not_sent_again(open_site):
+    _, api, page = open_site(plugin={**BASE_PLUGIN, "endpoint": "/api/v1"})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.text.startswith("consent:") else None)
+    api.status = 422
+    page.click(f"{BANNER} [data-consent-action=accept-all]")
+    page.wait_for_function("!('pending' in JSON.parse(localStorage.getItem('consent')))")
+    assert any("answered 422" in text for text in errors)
+    page.reload()
+    page.wait_for_selector("[data-consent-open]")
+    page.wait_for_timeout(300)
+    assert len(api.requests) == 1
+    assert stored(page)["choices"] == {"analytics": True, "marketing": True}

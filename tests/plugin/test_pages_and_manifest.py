@@ -38,20 +38,20 @@ def test_privacy_notice_has_the_structure_of_a_gdpr_notice(build_site):
 )
 def test_strings_follow_the_theme_language(build_site, language, expected):
     site = build_site(theme={"name": "material", "font": False, "language": language}, strict=False)
-    assert site.banner_config("index.html")["t"]["reject_all"] == expected
+    assert site.banner_config("index.html")["texts"]["reject_all"] == expected
     assert site.banner_config("index.html")["lang"] == language
 
 
 def test_missing_language_falls_back_to_english_with_a_warning(build_site, caplog):
     site = build_site(plugin={**BASE_PLUGIN, "language": "it"}, strict=False)
-    assert site.banner_config("index.html")["t"]["reject_all"] == "Reject all"
+    assert site.banner_config("index.html")["texts"]["reject_all"] == "Reject all"
     assert any("no strings for language 'it'" in r.getMessage() for r in caplog.records)
 
 
 def test_texts_can_be_overridden(build_site):
     plugin = {**BASE_PLUGIN, "languages": {"en": {"accept_all": "Allow everything"}}}
     site = build_site(plugin=plugin)
-    assert site.banner_config("index.html")["t"]["accept_all"] == "Allow everything"
+    assert site.banner_config("index.html")["texts"]["accept_all"] == "Allow everything"
 
 
 def test_manifest_holds_what_visitors_agree_to(build_site):

@@ -61,13 +61,15 @@ class Demo:
 
 
 @contextmanager
-def running_demo(site_dir: Path, instance: Path) -> Iterator[Demo]:
+def running_demo(
+    site_dir: Path, instance: Path, *extra: str, port: int | None = None
+) -> Iterator[Demo]:
     """`consent-server demo` as a user starts it; stopped with Ctrl-C (SIGINT) afterwards."""
-    port = free_port()
+    port = port or free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("CONSENT_")}
     env["CONSENT_INSTANCE_PATH"] = str(instance)
     process = subprocess.Popen(
-        [sys.executable, "-m", "consent_server.cli", "demo", "--site-dir", str(site_dir), "--port", str(port)],
+        [sys.executable, "-m", "consent_server.cli", "demo", "--site-dir", str(site_dir), "--port", str(port), *extra],
         env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     try:

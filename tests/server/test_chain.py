@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from consent_server.records import Record, seal_personal_fields
+from consent_server.chain import seal_personal_fields
+from consent_server.records import Record
 from consent_server.store import ConsentStore, open_store
-from consent_server.store.sql import REPLAYED
+from consent_server.store.appending import REPLAYED
 
 FIELDS_TO_TAMPER = {
     "consent_id": "'someone-else'",
@@ -187,6 +188,13 @@ def test_a_replayed_request_id_returns_the_first_record_and_appends_nothing(back
     assert backend.query("SELECT COUNT(*) FROM consent_log")[0][0] == 1
     assert store.append(make_record(2)).seq == stored.seq + 1
     assert store.verify().ok
+
+
+def test_append_leaves_the_callers_record_as_it_was(backend):
+    record = make_record(0)
+    stored = backend.open().append(record)
+    assert stored.seq == 1 and stored.created_at and stored.hash
+    assert (record.seq, record.created_at, record.prev_hash, record.hash) == (0, "", "", "")
 
 
 def test_the_replay_lookup_uses_the_request_id_index(db_path):

@@ -71,10 +71,10 @@ def test_export_rejects_bad_dates(runner, cli_env):
 
 
 def test_purge_deletes_old_records_and_keeps_chain(runner, app, cli_env, monkeypatch):
-    from consent_server.store import sql as sqlite_store
+    from consent_server.store import appending
 
     with monkeypatch.context() as past:
-        past.setattr(sqlite_store, "utc_now", lambda: "2020-01-01T00:00:00.000000Z")
+        past.setattr(appending, "utc_now", lambda: "2020-01-01T00:00:00.000000Z")
         for _ in range(3):
             post_consent(app.test_client())
     post_consent(app.test_client())
@@ -124,7 +124,8 @@ def test_checkpoint_then_growth_verifies_and_rewrite_is_found(
 
 def rewrite_log_from(db_path, seq: int) -> None:
     """An attacker who changes a record and recomputes every hash after it, head included."""
-    from consent_server.records import chain_hash, join_ids, record_from_row
+    from consent_server.chain import chain_hash
+    from consent_server.store.rows import join_ids, record_from_row
 
     with sqlite3.connect(db_path) as connection:
         connection.row_factory = sqlite3.Row

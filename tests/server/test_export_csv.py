@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from consent_server.records import Record, seal_personal_fields
+from consent_server.chain import seal_personal_fields
+from consent_server.records import Record
 from consent_server.store import RecordFilter
 from consent_server.store.csv_export import EXPORT_FIELDS
 

@@ -57,8 +57,9 @@ def test_withdrawals_do_not_count_as_refusals(app, admin_headers):
 
 
 def test_stats_buckets_by_week_and_filters_by_date(backend, monkeypatch):
-    from consent_server.records import Record, seal_personal_fields
-    from consent_server.store import sql
+    from consent_server.chain import seal_personal_fields
+    from consent_server.records import Record
+    from consent_server.store import appending
 
     store = backend.open()
     for moment in (
@@ -66,7 +67,7 @@ def test_stats_buckets_by_week_and_filters_by_date(backend, monkeypatch):
         "2026-11-08T23:00:00.000000Z",
         "2026-11-09T01:00:00.000000Z",
     ):
-        monkeypatch.setattr(sql, "utc_now", lambda moment=moment: moment)
+        monkeypatch.setattr(appending, "utc_now", lambda moment=moment: moment)
         record = Record("v", "", "custom", ["analytics"], ["marketing"], "v1")
         seal_personal_fields(record)
         store.append(record)
@@ -84,6 +85,20 @@ def test_stats_buckets_by_week_and_filters_by_date(backend, monkeypatch):
 def test_bad_stats_parameters_are_400(client, admin_headers, params):
     response = client.get("/api/v1/admin/stats", headers=admin_headers, query_string=params)
     assert_json_error(response, 400, "invalid_filter")
+
+
+def test_filter_times_with_an_offset_are_read_as_utc(client, admin_headers):
+    query = {"since": "2026-01-01T10:00:00+02:00", "until": "2026-01-02"}
+    response = client.get("/api/v1/admin/stats", headers=admin_headers, query_string=query)
+    assert response.status_code == 200
+    assert response.get_json()["since"] == "2026-01-01T08:00:00.000000Z"
+    assert response.get_json()["until"] == "2026-01-02T00:00:00.000000Z"
+
+
+def test_stats_name_the_methods_they_count(client, admin_headers):
+    body = client.get("/api/v1/admin/stats", headers=admin_headers).get_json()
+    assert body["methods"] == ["accept_all", "reject_all", "custom", "withdraw", "erase"]
+    assert body["visitor_methods"] == ["accept_all", "reject_all", "custom"]
 
 
 def test_stats_need_an_admin_token(client):
@@ -161,8 +176,9 @@ def totals_from_stats(stats) -> dict[str, int]:
 def test_rollup_and_partial_days_agree_with_counting_records(backend, monkeypatch):
     import random
 
-    from consent_server.records import Record, seal_personal_fields
-    from consent_server.store import sql
+    from consent_server.chain import seal_personal_fields
+    from consent_server.records import Record
+    from consent_server.store import appending
 
     store = backend.open()
     generator = random.Random(7)
@@ -171,7 +187,7 @@ def test_rollup_and_partial_days_agree_with_counting_records(backend, monkeypatc
         for _ in range(120)
     )
     for moment in moments:
-        monkeypatch.setattr(sql, "utc_now", lambda moment=moment: moment)
+        monkeypatch.setattr(appending, "utc_now", lambda moment=moment: moment)
         method = generator.choice(["accept_all", "reject_all", "custom", "withdraw"])
         granted = {"accept_all": ["a", "m"], "custom": ["a"]}.get(method, [])
         record = Record("x", "", method, granted, [], generator.choice(["v1", "v2"]))
@@ -190,8 +206,9 @@ def test_rollup_and_partial_days_agree_with_counting_records(backend, monkeypatc
 
 
 def test_purged_records_leave_the_statistics(backend, monkeypatch):
-    from consent_server.records import Record, seal_personal_fields
-    from consent_server.store import sql
+    from consent_server.chain import seal_personal_fields
+    from consent_server.records import Record
+    from consent_server.store import appending
 
     store = backend.open()
     for moment in (
@@ -199,7 +216,7 @@ def test_purged_records_leave_the_statistics(backend, monkeypatch):
         "2026-01-01T11:00:00.000000Z",
         "2026-06-01T10:00:00.000000Z",
     ):
-        monkeypatch.setattr(sql, "utc_now", lambda moment=moment: moment)
+        monkeypatch.setattr(appending, "utc_now", lambda moment=moment: moment)
         record = Record("x", "", "accept_all", ["a"], [], "v1")
         seal_personal_fields(record)
         store.append(record)

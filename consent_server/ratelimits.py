@@ -1,4 +1,7 @@
-"""Rate limits on the visitor and admin blueprints (Flask-Limiter).
+"""Rate limits on the visitor and admin blueprints (Flask-Limiter), applied by the factory.
+
+The factory hands over the blueprints to limit, so this module knows none of them. The limit
+strings were validated with the other settings (config.py).
 
 Counters live in memory per process by default; with several workers or instances, point
 CONSENT_RATELIMIT_STORAGE_URL at Redis so that every process shares them. A broken limiter store
@@ -9,31 +12,23 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import Flask, Response
+from flask import Blueprint, Flask, Response
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
-from limits import parse_many
 
-from .config import ConfigError
 from .errors import error_response
 
 
-def check_limit(name: str, value: str) -> str:
-    try:
-        parse_many(value)
-    except ValueError:
-        raise ConfigError(
-            f"CONSENT_{name}: {value!r} is not a rate limit like '120 per minute' or '10/second'"
-        ) from None
-    return value
-
-
-def init_rate_limits(app: Flask, settings: Mapping[str, Any]) -> Limiter:
-    from . import admin, api, dashboard
-
+def init_rate_limits(
+    app: Flask,
+    settings: Mapping[str, Any],
+    visitor_blueprints: Iterable[Blueprint],
+    admin_blueprints: Iterable[Blueprint],
+) -> Limiter:
+    """One limit per visitor blueprint (RATELIMIT_VISITOR) and per admin one (RATELIMIT_ADMIN)."""
     limiter = Limiter(
         get_remote_address,
         app=app,
@@ -44,9 +39,10 @@ def init_rate_limits(app: Flask, settings: Mapping[str, Any]) -> Limiter:
         in_memory_fallback_enabled=True,
         key_prefix="consent",
     )
-    limiter.limit(settings["RATELIMIT_VISITOR"])(api.bp)
-    limiter.limit(settings["RATELIMIT_ADMIN"])(admin.bp)
-    limiter.limit(settings["RATELIMIT_ADMIN"])(dashboard.bp)
+    for blueprint in visitor_blueprints:
+        limiter.limit(settings["RATELIMIT_VISITOR"])(blueprint)
+    for blueprint in admin_blueprints:
+        limiter.limit(settings["RATELIMIT_ADMIN"])(blueprint)
 
     @app.errorhandler(RateLimitExceeded)
     def too_many_requests(error: RateLimitExceeded) -> Response:

@@ -1,0 +1,76 @@
+/* The two layers, built on demand: the banner (first layer) and the dialog (second layer). */
+let banner = null;
+let dialog = null;
+let opener = null; // the "Cookie settings" button, hidden while a layer is open
+let focusBeforeLayer = null;
+
+function element(tag, attributes, text, parent) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text != null) node.textContent = text;
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+/* One row of equally prominent buttons; each is labelled by the text named after its action. */
+function actionButtons(parent, actions) {
+  const row = element("div", { class: "consent-actions" }, null, parent);
+  for (const action of actions) {
+    const attributes = { type: "button", class: "consent-btn", "data-consent-action": action };
+    element("button", attributes, texts[action.replace("-", "_")], row);
+  }
+}
+
+const withdrawIfGranted = () => (hasGrantedAnything() ? ["withdraw"] : []);
+
+function buildBanner() {
+  banner = element("section", {
+    class: "consent-ui consent-banner",
+    "data-consent-banner": "",
+    role: "region",
+    "aria-label": texts.banner_title,
+    "aria-describedby": "consent-banner-text",
+  });
+  element("h2", { class: "consent-title" }, texts.banner_title, banner);
+  const text = element("p", { id: "consent-banner-text" }, texts.banner_text + " ", banner);
+  const pages = [["policy", texts.policy_link], ["privacy", texts.privacy_link]];
+  pages.filter(([page]) => config.links[page]).forEach(([page, label], index) => {
+    if (index) text.append(" \u00b7 ");
+    element("a", { href: config.links[page], "data-consent-link": page }, label, text);
+  });
+  if (honoursGpc) {
+    element("p", { class: "consent-gpc", "data-consent-gpc": "" }, texts.gpc_honoured, banner);
+  }
+  actionButtons(banner, ["accept-all", "reject-all", "customize", ...withdrawIfGranted()]);
+  document.body.prepend(banner); // first in the page, so the keyboard reaches it first
+}
+
+function show(layer) {
+  closeLayers(true);
+  focusBeforeLayer = document.activeElement;
+  if (layer === "dialog") {
+    buildDialog();
+    (dialog.querySelector("input:not([disabled]),button") || dialog).focus();
+  } else {
+    buildBanner();
+  }
+  toggleOpener();
+}
+
+function closeLayers(keepFocus) {
+  banner?.remove();
+  dialog?.remove();
+  banner = dialog = null;
+  toggleOpener();
+  if (!keepFocus) focusBeforeLayer?.focus?.();
+}
+
+/* Closing the dialog without deciding brings the banner back to a visitor yet to decide. */
+function closeDialog() {
+  closeLayers();
+  if (!currentDecision()) show("banner");
+}
+
+function toggleOpener() {
+  if (opener) opener.hidden = Boolean(banner || dialog);
+}
