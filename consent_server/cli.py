@@ -20,7 +20,7 @@ from .demo_site import serving_site, site_settings, two_origins_problem
 from .exports import MIMETYPES, export_chunks
 from .serving import default_threads, default_workers, run
 from .store import ConsentStore, RecordFilter, StoreUnavailable, open_store
-from .timestamps import format_timestamp, normalise_timestamp
+from .timestamps import RANGE, format_timestamp, normalise_timestamp
 
 
 def _fail(message: str) -> None:
@@ -151,7 +151,7 @@ def _timestamp(value: str | None, name: str) -> str | None:
     try:
         return normalise_timestamp(value)
     except ValueError:
-        _fail(f"--{name} must be an ISO 8601 date or time, got {value!r}")
+        _fail(f"--{name} must be an ISO 8601 date or time {RANGE}, got {value!r}")
         raise
 
 
@@ -197,6 +197,8 @@ def export(
         click.echo(f"Exported {total} records to {output}", err=True)
     except StoreUnavailable as error:
         _fail(str(error))
+    finally:
+        store.close()
 
 
 @main.command()

@@ -19,6 +19,9 @@ from .base import StoreUnavailable
 STEPS: tuple[tuple[str, ...], ...] = (
     # 1: the log, its chain head and purge anchor, the policy archive, the daily rollup.
     ("schema_{backend}.sql", "schema_common.sql"),
+    # 2: Idempotency-Keys scoped to their requester (request_keys), dashboard sessions the
+    # server can end (admin_sessions); the log's unique index on request_id goes.
+    ("schema_keys_and_sessions.sql",),
 )
 
 VERSION_TABLE = (

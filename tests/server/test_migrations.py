@@ -32,11 +32,12 @@ def test_a_new_step_is_applied_once_by_instances_starting_together(backend, monk
     first.close()
 
     real_step_sql = migrations.step_sql
+    probe = migrations.latest_version() + 1
     monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, ("probe",)))
     monkeypatch.setattr(
         migrations,
         "step_sql",
-        lambda version, name: PROBE_STEP if version == 2 else real_step_sql(version, name),
+        lambda version, name: PROBE_STEP if version == probe else real_step_sql(version, name),
     )
 
     def start_instance(index: int) -> int:
@@ -47,7 +48,7 @@ def test_a_new_step_is_applied_once_by_instances_starting_together(backend, monk
         seqs = list(pool.map(start_instance, range(1, 7)))
 
     assert sorted(seqs) == [2, 3, 4, 5, 6, 7]
-    assert schema_version(backend) == 2
+    assert schema_version(backend) == probe
     assert backend.query("SELECT COUNT(*) FROM upgrade_probe")[0][0] == 1
     assert backend.open().verify().ok
 

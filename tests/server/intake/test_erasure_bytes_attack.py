@@ -7,8 +7,12 @@ dead), not only from what a query shows.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from ..conftest import Backend
@@ -100,4 +104,35 @@ def test_no_erased_value_is_left_in_the_database_files(make_app, backend, later_
     assert leaks == []
     assert answer["scrub"] == {"method": SCRUB_METHODS[backend.name], "completed": True}
     assert app.extensions["consent"].store.verify().ok
+    app.extensions["consent"].store.close()
+
+
+@contextmanager
+def older_snapshot(backend: Backend) -> Iterator[None]:
+    """A reader that started before the erasure and is still reading (a long export)."""
+    if backend.name == "sqlite":
+        reader = sqlite3.connect(backend.url.removeprefix("sqlite:///"), isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM consent_log").fetchone()
+    else:
+        reader = psycopg.connect(backend.url)
+        reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        reader.execute("SELECT COUNT(*) FROM consent_log").fetchone()
+    try:
+        yield
+    finally:
+        reader.close()
+
+
+def test_an_erasure_says_so_when_an_older_reader_holds_the_old_values(make_app, backend):
+    app = make_app(DATABASE_URL=backend.url)
+    decide(app.test_client(), **{"User-Agent": KEPT_AGENT})
+
+    with older_snapshot(backend):
+        answer = erase_one_visitor(app)
+
+    assert answer["scrub"] == {"method": SCRUB_METHODS[backend.name], "completed": False}
+    assert app.extensions["consent"].store.scrub().completed
+    stored = stored_bytes(backend)
+    assert [value for value in erased_values() if any(value in data for data in stored)] == []
     app.extensions["consent"].store.close()
