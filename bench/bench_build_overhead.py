@@ -2,21 +2,56 @@
 
 Builds alternate (without, with, with the audit off, without, ...), each a fresh `mkdocs build`
 process whose CPU time is counted (bench/mkdocs_timing.py says why); the ratios of the medians
-are printed. Goal: with/without at most 1.05 (the plugin's defaults, audit included).
+are printed. Goal: with/without at most 1.03 (the plugin's defaults, audit included).
+
+On a busy machine the builds' CPU times scatter by more than the plugin costs, so one more build
+(with the plugin) times the plugin's own events from inside the process, CPU time against the
+whole build's, and prints that share too: both figures come from the same build, at the same
+moment, so other work on the machine moves them together.
 Run: .venv/bin/python bench/bench_build_overhead.py [--pages 1000] [--rounds 5] [--theme mkdocs]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import yaml
 from mkdocs_timing import build_cpu_seconds
 
-GOAL = 1.05
+GOAL = 1.03
+EVENT_SHARE = """
+import json, sys, time, logging
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+started = time.process_time()
+from mkdocs_privacy_plugin import plugin
+imported = time.process_time() - started
+spent = {"import": imported}
+def timed(name, method):
+    def wrapper(self, *args, **kwargs):
+        before = time.process_time()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            spent[name] = spent.get(name, 0.0) + time.process_time() - before
+    return wrapper
+for name in ("on_config", "on_files", "on_page_markdown", "on_post_page", "on_post_template",
+             "on_post_build"):
+    setattr(plugin.ConsentPlugin, name, timed(name, getattr(plugin.ConsentPlugin, name)))
+logging.getLogger("mkdocs").setLevel(logging.ERROR)
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+before = time.process_time()
+build(config)
+total = time.process_time() - before + imported
+print(json.dumps({"total": total, "events": spent}))
+"""
 PLUGIN = {
     "categories": {
         "analytics": {"title": "Analytics", "description": "Counts visits."},
@@ -96,6 +131,27 @@ def main() -> None:
     print(
         f"ratio with/without: {ratio:.3f} (goal <= {GOAL}: {'met' if ratio <= GOAL else 'MISSED'})"
     )
+    share = plugin_share(args.pages, args.theme)
+    plugin_seconds = sum(share["events"].values())
+    without = share["total"] - plugin_seconds
+    print(
+        f"inside one build: plugin {plugin_seconds:.3f} s of {share['total']:.2f} s CPU, "
+        f"ratio {share['total'] / without:.3f} ("
+        + ", ".join(f"{name} {value:.3f} s" for name, value in share["events"].items())
+        + ")"
+    )
+
+
+def plugin_share(pages: int, theme: str) -> dict:
+    """CPU seconds of the plugin's events (and its import) inside one build with the plugin."""
+    with tempfile.TemporaryDirectory() as folder:
+        configs = write_site(Path(folder), pages, theme)
+        result = subprocess.run(
+            [sys.executable, "-c", EVENT_SHARE, str(configs["with"]), str(Path(folder) / "out")],
+            check=True, capture_output=True, text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )  # fmt: skip
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import admin, api, dashboard, ops, site
 from .admin_auth import DashboardSessions
-from .config import ConfigError, load_settings
+from .config import ConfigError, load_settings, verifying_keys
 from .context import Services
 from .cors import init_visitor_cors
 from .errors import register_error_handlers
@@ -70,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         signer=TokenSigner(settings["SECRET_KEYS"], settings["MAX_AGE_DAYS"] * 86400),
         manifest=ManifestSource(settings["MANIFEST"]),
         ip_key=hmac.new(settings["SECRET_KEYS"][0].encode(), b"ip", hashlib.sha256).digest(),
+        public_keys=verifying_keys(settings),
     )
     _register_blueprints(app, settings)
     init_visitor_cors(app, origin_rules)

@@ -41,7 +41,7 @@ def export_consents() -> Response:
 
 @bp.get("/verify")
 def verify_log() -> Response:
-    return jsonify(services().store.verify().as_dict())
+    return jsonify(services().store.verify(services().public_keys).as_dict())
 
 
 @bp.get("/stats")

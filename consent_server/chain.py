@@ -1,8 +1,10 @@
 """The hash chain: a record's canonical form, its hash and link, and the verification of a log.
 
-A record's hash covers its place in the chain (its seq and the previous record's hash) and its
-canonical JSON. The canonical JSON leaves the place out, so it can be computed before the chain's
-lock is taken and a database can link the record in one statement. Personal fields (IP, user agent,
+A record's hash covers its place in the chain (its seq and the previous record's hash) and the
+SHA-256 of its canonical JSON (schema 1 records, written before, cover the canonical JSON itself).
+The canonical JSON leaves the place out, so it can be computed before the chain's lock is taken
+and a database can link the record in one statement; covering its digest lets an evidence bundle
+link a record into the chain by that digest alone, without disclosing it. Personal fields (IP, user agent,
 page URL) enter the hash only through a salted digest: erasing them blanks the fields and the salt,
 keeps the digest, and the chain still verifies while the erased values cannot be recovered.
 """
@@ -52,19 +54,30 @@ def canonical(record: Record) -> bytes:
         "request_id": record.request_id,
         "personal_digest": record.personal_digest,
     }
+    if record.schema_version >= 2:
+        body["detail"] = record.detail
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def chain_hash(record: Record, prev_hash: str, content: bytes | None = None) -> str:
-    """SHA-256 of `prev_hash LF seq LF canonical`; store/postgres.py computes the same in SQL.
+def content_for(form: bytes, schema_version: int) -> bytes:
+    """What a record's hash covers after its place, given its canonical form."""
+    return form if schema_version < 2 else hashlib.sha256(form).hexdigest().encode()
 
-    `content` is the record's canonical form when the caller computed it already.
+
+def hashed_content(record: Record) -> bytes:
+    return content_for(canonical(record), record.schema_version)
+
+
+def chain_hash(record: Record, prev_hash: str, content: bytes | None = None) -> str:
+    """SHA-256 of `prev_hash LF seq LF content`; store/postgres.py computes the same in SQL.
+
+    `content` is the record's hashed content (`hashed_content`) when the caller has it already.
     """
-    return link_hash(record.seq, prev_hash, content or canonical(record))
+    return link_hash(record.seq, prev_hash, content or hashed_content(record))
 
 
 def link_hash(seq: int, prev_hash: str, content: bytes) -> str:
-    """The hash of the record whose canonical form is `content`, placed at `seq` after `prev_hash`."""
+    """The hash of the record whose hashed content is `content`, placed at `seq` after `prev_hash`."""
     return hashlib.sha256(f"{prev_hash}\n{seq}\n".encode() + content).hexdigest()
 
 
@@ -78,10 +91,16 @@ def link(record: Record, seq: int, prev_hash: str, content: bytes | None = None)
 
 @dataclass(frozen=True)
 class VerifyResult:
+    """A whole log's check: where it first broke, or the purges it accepted on the way."""
+
     ok: bool
     checked: int
     first_broken: int | None
     reason: str | None = None
+    anchor_seq: int = 0
+    anchor_hash: str = GENESIS_HASH
+    head_seq: int = 0
+    purges: tuple[dict[str, Any], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -2,48 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
 
 import click
 
 from . import create_app, database_url, instance_path
 from .admin_auth import token_hash
-from .checkpoints import check_checkpoint, make_checkpoint
-from .config import ConfigError, load_settings
+from .cli_common import fail, opened_log, settings, timestamp
+from .cli_evidence import EVIDENCE_COMMANDS
+from .cli_log import LOG_COMMANDS
+from .config import ConfigError
 from .demo_site import serving_site, site_settings, two_origins_problem
 from .exports import MIMETYPES, export_chunks
 from .serving import default_threads, default_workers, run
-from .store import ConsentStore, RecordFilter, StoreUnavailable, open_store
-from .timestamps import RANGE, format_timestamp, normalise_timestamp
-
-
-def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)
-
-
-def _settings(**overrides: object) -> dict:
-    try:
-        return load_settings(overrides)
-    except ConfigError as error:
-        _fail(str(error))
-        raise
-
-
-def _store() -> ConsentStore:
-    """The log named by the settings; admin commands need no signing secret."""
-    settings = _settings(DEMO=True)
-    try:
-        return open_store(database_url(settings, instance_path()), timeout=settings["DB_TIMEOUT"])
-    except StoreUnavailable as error:
-        _fail(str(error))
-        raise
+from .store import RecordFilter, StoreUnavailable
 
 
 @click.group()
@@ -64,12 +39,12 @@ def main() -> None:
 )
 def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Run the server under gunicorn with production defaults."""
-    settings = _settings()
+    current = settings()
     try:
         create_app().extensions["consent"].store.close()
     except (ConfigError, StoreUnavailable) as error:
-        _fail(str(error))
-    url = database_url(settings, instance_path())
+        fail(str(error))
+    url = database_url(current, instance_path())
     run(
         create_app,
         host,
@@ -98,7 +73,7 @@ def demo(site_dir: Path | None, host: str, port: int, site_port: int | None) -> 
     url = f"http://{host}:{port}/"
     problem = site_port and two_origins_problem(site_dir, port, site_port, url + "api/v1")
     if problem:
-        _fail(problem)
+        fail(problem)
     instance = Path(instance_path())
     instance.mkdir(parents=True, exist_ok=True)
     secret_file = instance / "demo-secret"
@@ -119,7 +94,7 @@ def demo(site_dir: Path | None, host: str, port: int, site_port: int | None) -> 
     try:
         create_app().extensions["consent"].store.close()
     except (ConfigError, StoreUnavailable) as error:
-        _fail(str(error))
+        fail(str(error))
     with serving_site(site_dir, host, site_port) as site_url:
         site_line = f"Site (another origin) at {site_url}\n" if site_url else ""
         click.echo(
@@ -145,16 +120,6 @@ def new_admin_token() -> None:
     click.echo(f"Add to CONSENT_ADMIN_TOKENS: {_token_line(token)}")
 
 
-def _timestamp(value: str | None, name: str) -> str | None:
-    if not value:
-        return None
-    try:
-        return normalise_timestamp(value)
-    except ValueError:
-        _fail(f"--{name} must be an ISO 8601 date or time {RANGE}, got {value!r}")
-        raise
-
-
 @main.command()
 @click.option("--format", "export_format", type=click.Choice(sorted(MIMETYPES)), default="jsonl")
 @click.option(
@@ -177,10 +142,9 @@ def export(
 ) -> None:
     """Export the consent log as CSV or JSON Lines."""
     record_filter = RecordFilter(
-        _timestamp(since, "since"), _timestamp(until, "until"), consent_id, policy_version
+        timestamp(since, "since"), timestamp(until, "until"), consent_id, policy_version
     )
-    store = _store()
-    try:
+    with opened_log() as store:
         if output is None:
             for chunk in export_chunks(store, record_filter, export_format):
                 sys.stdout.write(chunk)
@@ -195,100 +159,10 @@ def export(
             handle.writelines(chunks)
         partial.replace(output)
         click.echo(f"Exported {total} records to {output}", err=True)
-    except StoreUnavailable as error:
-        _fail(str(error))
-    finally:
-        store.close()
 
 
-@main.command()
-@click.option(
-    "--checkpoint",
-    type=click.File("r"),
-    help="Also check that the log still holds this signed checkpoint and only grew since.",
-)
-def verify(checkpoint: TextIO | None) -> None:
-    """Check the whole hash chain; exit 1 and name the first broken record if it is broken."""
-    try:
-        if checkpoint is not None:
-            _verify_checkpoint(checkpoint)
-        result = _store().verify()
-    except StoreUnavailable as error:
-        _fail(str(error))
-        return
-    if result.ok:
-        click.echo(f"OK: {result.checked} records, chain intact")
-        return
-    click.echo(
-        f"BROKEN: first broken record is seq {result.first_broken} ({result.reason}); "
-        f"{result.checked} records before it verified",
-        err=True,
-    )
-    sys.exit(1)
-
-
-def _verify_checkpoint(source: TextIO) -> None:
-    try:
-        data = json.load(source)
-    except ValueError:
-        _fail(f"{source.name} is not a checkpoint (not JSON)")
-        return
-    result = check_checkpoint(_store(), _settings()["SECRET_KEYS"], data)
-    if not result.ok:
-        click.echo(f"BROKEN: {result.message}", err=True)
-        sys.exit(1)
-    click.echo(f"Checkpoint OK: {result.message}")
-
-
-@main.command()
-@click.option("--output", "-o", type=click.File("w"), default="-", help="File (default: stdout).")
-def checkpoint(output: TextIO) -> None:
-    """Write the chain head (seq, hash, time) signed with the newest secret key."""
-    try:
-        data = make_checkpoint(_store(), _settings()["SECRET_KEYS"])
-    except StoreUnavailable as error:
-        _fail(str(error))
-        return
-    output.write(json.dumps(data, indent=2) + "\n")
-    if output is not sys.stdout:
-        click.echo(f"Checkpoint at seq {data['seq']} written to {output.name}", err=True)
-
-
-@main.command()
-@click.option(
-    "--older-than",
-    type=click.IntRange(1),
-    default=None,
-    help="Delete records older than this many days (default: CONSENT_RETENTION_DAYS).",
-)
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def purge(older_than: int | None, yes: bool) -> None:
-    """Delete whole records past their retention period; what remains still verifies."""
-    days = older_than or _settings(DEMO=True)["RETENTION_DAYS"]
-    if not days:
-        _fail("give --older-than DAYS or set CONSENT_RETENTION_DAYS")
-        return
-    cutoff = format_timestamp(datetime.now(UTC) - timedelta(days=days))
-    store = _store()
-    count = store.count(RecordFilter(until=cutoff))
-    if count == 0:
-        click.echo(f"Nothing to purge: no record is older than {days} days")
-        return
-    if not yes:
-        click.confirm(f"Delete {count} records created before {cutoff}?", abort=True)
-    try:
-        with click.progressbar(length=count, label="Purging", file=sys.stderr) as bar:
-            done = [0]
-
-            def advance(deleted: int) -> None:
-                bar.update(deleted - done[0])
-                done[0] = deleted
-
-            deleted = store.purge(cutoff, progress=advance)
-    except StoreUnavailable as error:
-        _fail(str(error))
-        return
-    click.echo(f"Purged {deleted} records created before {cutoff}; the chain still verifies")
+for command in (*LOG_COMMANDS, *EVIDENCE_COMMANDS):
+    main.add_command(command)
 
 
 if __name__ == "__main__":

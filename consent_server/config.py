@@ -15,6 +15,7 @@ from typing import Any
 
 from limits import parse_many
 
+from .signing import PublicKey, SigningKey, load_signing_key
 from .store.urls import check_database_url
 
 PREFIX = "CONSENT_"
@@ -45,9 +46,11 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_VISITOR": "120 per minute",
     "RATELIMIT_ADMIN": "60 per minute",
     "RATELIMIT_STORAGE_URL": "memory://",
+    "SIGNING_KEY": None,
+    "VERIFY_KEYS": [],
 }
 
-LIST_SETTINGS = ("SECRET_KEYS", "ALLOWED_ORIGINS", "ADMIN_TOKENS")
+LIST_SETTINGS = ("SECRET_KEYS", "ALLOWED_ORIGINS", "ADMIN_TOKENS", "VERIFY_KEYS")
 BOOL_SETTINGS = ("COOKIE_SECURE", "DEMO", "RATELIMIT_ENABLED")
 INT_SETTINGS = ("MAX_AGE_DAYS", "RETENTION_DAYS", "PROXY_HOPS", "MAX_CONTENT_LENGTH")
 
@@ -172,7 +175,35 @@ def validate(settings: dict[str, Any]) -> dict[str, Any]:
             check_database_url(str(settings["DATABASE_URL"]))
         except ValueError as error:
             raise ConfigError(f"CONSENT_DATABASE_URL: {error}") from None
+    _load_signing_keys(settings)
     return settings
+
+
+def _load_signing_keys(settings: dict[str, Any]) -> None:
+    """The Ed25519 key that signs proof, read now so a bad one stops start-up, and the public
+    keys of earlier signing keys whose signatures still count."""
+    key = settings["SIGNING_KEY"]
+    if key is not None and not isinstance(key, SigningKey) and str(key).strip():
+        try:
+            settings["SIGNING_KEY"] = load_signing_key(str(key))
+        except ValueError as error:
+            raise ConfigError(
+                f"CONSENT_SIGNING_KEY: {error} (`consent-server new-signing-key` writes one)"
+            ) from None
+    elif not isinstance(key, SigningKey):
+        settings["SIGNING_KEY"] = None
+    try:
+        settings["VERIFY_KEYS"] = [PublicKey.from_text(text) for text in settings["VERIFY_KEYS"]]
+    except ValueError as error:
+        raise ConfigError(
+            f"CONSENT_VERIFY_KEYS: {error}, as `consent-server public-key` prints it"
+        ) from None
+
+
+def verifying_keys(settings: Mapping[str, Any]) -> list[PublicKey]:
+    """Every public key whose signatures on purges and checkpoints are accepted."""
+    key = settings["SIGNING_KEY"]
+    return ([key.public] if key is not None else []) + list(settings["VERIFY_KEYS"])
 
 
 def _check_rate_limit(name: str, value: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from .manifest import Manifest, ManifestSource, parse_manifest
+from .signing import PublicKey
 from .store import ConsentStore, StoreUnavailable
 from .tokens import TokenSigner
 from .validation import InvalidRequest
@@ -25,6 +26,8 @@ class Services:
     signer: TokenSigner
     manifest: ManifestSource
     ip_key: bytes
+    # The keys whose signatures on purge records and checkpoints count (config.verifying_keys).
+    public_keys: list[PublicKey] = field(default_factory=list)
     archived: set[str] = field(default_factory=set)
     earlier: dict[str, Manifest] = field(default_factory=dict)
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 1
+# 2: the hash covers the SHA-256 of the canonical form, which includes `detail` (chain.py).
+SCHEMA_VERSION = 2
 # What a visitor chooses with the banner, then what ends a consent; the order is the display order.
 VISITOR_METHODS = ("accept_all", "reject_all", "custom")
 ENDING_METHODS = ("withdraw", "erase")
 METHODS = (*VISITOR_METHODS, *ENDING_METHODS)
+# A record the server itself writes: a purge names the cut that removed the oldest records.
+PURGE_METHOD = "purge"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Record:
     request_id: str = ""
     personal_salt: str = ""
     personal_digest: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
     seq: int = 0
     prev_hash: str = ""
     hash: str = ""

@@ -5,25 +5,35 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pydantic
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
+
+from .localized import LocalText
+from .notice_model import Notice
+from .urls import SafeURL
 
 CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
-LEGAL_GROUNDS = {
-    "consent": "6(1)(a)",
-    "contract": "6(1)(b)",
-    "legal_obligation": "6(1)(c)",
-    "legitimate_interests": "6(1)(f)",
-}
 CONSENT_MODE_TYPES = {"ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
                       "functionality_storage", "personalization_storage", "security_storage"}  # fmt: skip
 
 
+class TextOption(c.OptionallyRequired[LocalText]):
+    """A text, or a mapping of language codes to texts: `{en: Analytics, de: Statistik}`."""
+
+    def run_validation(self, value: object) -> LocalText:
+        try:
+            return LocalText.parse(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
 class CategoryConfig(base.Config):
-    title = c.Type(str)
-    description = c.Type(str, default="")
+    title = TextOption()
+    description = TextOption(default="")
     required = c.Type(bool, default=False)
     gpc = c.Optional(c.Type(bool))
     """Switched off while the visitor sends Global Privacy Control (default: marketing only)."""
@@ -31,8 +41,8 @@ class CategoryConfig(base.Config):
 
 class CookieConfig(base.Config):
     name = c.Type(str)
-    purpose = c.Type(str, default="")
-    duration = c.Type(str, default="")
+    purpose = TextOption(default="")
+    duration = TextOption(default="")
 
 
 class ServiceConfig(base.Config):
@@ -40,51 +50,43 @@ class ServiceConfig(base.Config):
     id = c.Optional(c.Type(str))
     provider = c.Type(str, default="")
     category = c.Type(str)
-    purpose = c.Type(str, default="")
-    privacy_policy_url = c.Optional(c.URL())
+    purpose = TextOption(default="")
+    privacy_policy_url = c.Optional(SafeURL())
     hosts = c.ListOfItems(c.Type(str), default=[])
     cookies = c.ListOfItems(c.SubConfig(CookieConfig), default=[])
 
 
-class PartyConfig(base.Config):
-    name = c.Type(str, default="")
-    address = c.Type(str, default="")
-    email = c.Type(str, default="")
-    phone = c.Type(str, default="")
-    region = c.Type(str, default="")
+class NoticeOption(c.BaseConfigOption[Notice]):
+    """`privacy_notice`: validated by the notice model, errors named by their full path."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = {}
+
+    def run_validation(self, value: object) -> Notice:
+        try:
+            return Notice.model_validate(value if value is not None else {})
+        except pydantic.ValidationError as error:
+            raise ValidationError(notice_errors(error)) from None
 
 
-class ActivityConfig(base.Config):
-    name = c.Type(str)
-    purposes = c.ListOfItems(c.Type(str), default=[])
-    data_categories = c.ListOfItems(c.Type(str), default=[])
-    legal_ground = c.Choice(tuple(LEGAL_GROUNDS))
-    legitimate_interest = c.Type(str, default="")
-    retention = c.Type(str, default="")
-
-
-class TransferConfig(base.Config):
-    recipient = c.Type(str)
-    country = c.Type(str)
-    safeguard = c.Type(str)
-
-
-class AuthorityConfig(base.Config):
-    name = c.Type(str, default="")
-    url = c.Optional(c.URL())
-
-
-class PrivacyNoticeConfig(base.Config):
-    controller = c.SubConfig(PartyConfig)
-    representatives = c.ListOfItems(c.SubConfig(PartyConfig), default=[])
-    dpo = c.SubConfig(PartyConfig)
-    """Leave out when there is no data protection officer."""
-    activities = c.ListOfItems(c.SubConfig(ActivityConfig), default=[])
-    recipients = c.ListOfItems(c.Type(str), default=[])
-    transfers = c.ListOfItems(c.SubConfig(TransferConfig), default=[])
-    authority = c.SubConfig(AuthorityConfig)
-    children = c.Type(str, default="")
-    last_modified = c.Type(str, default="")
+def notice_errors(error: pydantic.ValidationError) -> str:
+    """One line per problem, named by its path in mkdocs.yml (`privacy_notice.activities[0]...`)."""
+    lines = []
+    for problem in error.errors():
+        parts = [str(part) if isinstance(part, str) else part for part in problem["loc"]]
+        if any(str(part).startswith("literal[") for part in parts) and not isinstance(
+            problem.get("input"), str
+        ):
+            continue  # the `none` alternative of a list that was given as a list
+        path = "privacy_notice"
+        for part in parts:
+            if isinstance(part, int):
+                path += f"[{part}]"
+            elif not re.search(r"[\[(]", part):
+                path += f".{part.rstrip('_')}"
+        lines.append(f"{path}: {problem['msg'].removeprefix('Value error, ')}")
+    return "\n".join(dict.fromkeys(lines))
 
 
 class FixupsConfig(base.Config):
@@ -97,9 +99,9 @@ class ConsentPluginConfig(base.Config):
     endpoint = c.Optional(c.Type(str))
     categories = c.DictOfItems(c.SubConfig(CategoryConfig), default={})
     services = c.ListOfItems(c.SubConfig(ServiceConfig), default=[])
-    privacy_notice = c.SubConfig(PrivacyNoticeConfig)
+    privacy_notice = NoticeOption()
     languages = c.DictOfItems(c.DictOfItems(c.Type(str)), default={})
-    """Text overrides per language: `languages: {en: {banner_title: ...}}`."""
+    """Text overrides per language, plain text: `languages: {en: {banner_title: ...}}`."""
     language = c.Optional(c.Type(str))
     lifetime_days = c.Type(int, default=180)
     consent_mode = c.Type((bool, dict), default=False)
@@ -107,6 +109,10 @@ class ConsentPluginConfig(base.Config):
     privacy_notice_path = c.Type(str, default="privacy-notice.md")
     audit = c.Choice(("warn", "strict", "off"), default="warn")
     fixups = c.SubConfig(FixupsConfig)
+    self_host = c.Type(bool, default=False)
+    """Serve third-party style sheets, scripts, fonts and images that no service owns from the site."""
+    self_host_cache = c.Type(str, default=".cache/consent")
+    """Where downloads are kept between builds, relative to mkdocs.yml."""
 
 
 def fail(option: str, expected: str) -> PluginError:

@@ -6,25 +6,24 @@
   provider, links its privacy policy and offers "Load this content" (this service only) and
   "Always allow" (the whole category); the iframe keeps its address in `data-src`.
 - `gate_material_analytics`: Material for MkDocs' built-in analytics starts only once the
-  `analytics` category is granted.
-Each works on the HTML text of one page and leaves everything else byte for byte as it was.
+  `analytics` category is granted, found by its structure (the `__md_analytics` hook and the
+  `#__analytics` element), not by the exact text one release of Material prints.
+Each returns edits to start tags found by the tokenizer (references.py, markup.py); `splice`
+applies them and leaves every other byte of the page as it was.
 """
 
 from __future__ import annotations
 
 import html
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .audit import EXECUTABLE_SCRIPT_TYPES, SCRIPT_URL, host_of, owner_of, parse_attributes
+from .audit import host_of, owner_of
+from .markup import PageIndex, StartTag, end_of_element
+from .references import Reference, is_executable, is_held
 
-SCRIPT_ELEMENT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
-IFRAME_ELEMENT = re.compile(r"<iframe\b([^>]*)>(.*?)</iframe\s*>", re.IGNORECASE | re.DOTALL)
-MATERIAL_ANALYTICS_CALLS = re.compile(
-    r"<script>((?:if\(\"undefined\"!=typeof __md_analytics\)\{[^<]*\}|\"undefined\"!=typeof "
-    r"__md_analytics&&__md_analytics\(\)))</script>"
-)
+Edit = tuple[int, int, str]
+MATERIAL_HOOKS = ("__md_analytics", "__analytics")
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class PlaceholderText:
     always: str = "Always allow {category}"
 
 
-def render_tag(name: str, attributes: list[tuple[str, str | None]]) -> str:
+def render_tag(name: str, attributes: Iterable[tuple[str, str | None]]) -> str:
     parts = [
         key if value is None else f'{key}="{html.escape(value, quote=True)}"'
         for key, value in attributes
@@ -64,9 +63,9 @@ def _owner(url: str, services: Sequence[EmbedService]) -> EmbedService | None:
     return owner_of(host, services) if host else None
 
 
-def _gated(attributes: list[tuple[str, str | None]], service: EmbedService) -> list:
-    kept = [(k, v) for k, v in attributes if k not in ("type", "data-consent-category")]
-    original_type = dict(attributes).get("type")
+def _gated(tag: StartTag, service: EmbedService) -> list[tuple[str, str | None]]:
+    kept = [(k, v) for k, v in tag.attrs.items() if k not in ("type", "data-consent-category")]
+    original_type = tag.attrs.get("type")
     extra = [("data-type", original_type)] if original_type else []
     return [
         ("type", "text/plain"),
@@ -77,63 +76,82 @@ def _gated(attributes: list[tuple[str, str | None]], service: EmbedService) -> l
     ]
 
 
-def mentions_a_host(page: str, services: Sequence[EmbedService]) -> bool:
-    """Whether any declared host occurs in the page at all: most pages of a site have none, and
-    this check is far cheaper than parsing their scripts and frames."""
-    lowered = page.lower()
-    return any(
-        host.lower().strip().removeprefix("*.").removeprefix(".") in lowered
-        for service in services
-        for host in service.hosts
-    )
+def splice(page: str, edits: Iterable[Edit]) -> str:
+    """The page with each (start, end, text) edit applied; overlapping edits keep the first."""
+    parts, position = [], 0
+    for start, end, text in sorted(edits):
+        if start < position:
+            continue
+        parts += [page[position:start], text]
+        position = end
+    return "".join(parts) + page[position:] if parts else page
 
 
-def gate_service_scripts(page: str, services: Sequence[EmbedService]) -> str:
-    def rewrite(match: re.Match[str]) -> str:
-        attributes = parse_attributes(match.group(1))
-        values = dict(attributes)
-        if (values.get("type") or "").lower().strip() not in EXECUTABLE_SCRIPT_TYPES:
-            return match.group(0)
-        service = _owner(values.get("src") or "", services)
-        if service is None:
-            service = next(
-                (s for u in SCRIPT_URL.findall(match.group(2)) if (s := _owner(u, services))),
-                None,
-            )
-        if service is None:
-            return match.group(0)
-        return render_tag("script", _gated(attributes, service)) + match.group(2) + "</script>"
-
-    return SCRIPT_ELEMENT.sub(rewrite, page)
+def gate_service_scripts(
+    references: Sequence[Reference], services: Sequence[EmbedService]
+) -> list[Edit]:
+    """Hold every executable script whose source or inline URLs belong to a declared service."""
+    edits: dict[int, Edit] = {}
+    for reference in references:
+        tag = reference.tag
+        if reference.element not in ("script[src]", "inline script") or tag is None:
+            continue
+        if reference.gated or not is_executable(tag) or tag.start in edits:
+            continue
+        service = _owner(reference.url, services)
+        if service is not None:
+            edits[tag.start] = (tag.start, tag.end, render_tag("script", _gated(tag, service)))
+    return list(edits.values())
 
 
 def embed_placeholders(
     page: str,
+    references: Sequence[Reference],
     services: Sequence[EmbedService],
     category_titles: dict[str, str],
     text: PlaceholderText = PlaceholderText(),
-) -> str:
-    def rewrite(match: re.Match[str]) -> str:
-        attributes = parse_attributes(match.group(1))
-        source = dict(attributes).get("src") or ""
-        service = _owner(source, services)
+) -> list[Edit]:
+    edits = []
+    for reference in references:
+        tag = reference.tag
+        if reference.element != "iframe[src]" or tag is None:
+            continue
+        service = _owner(reference.url, services)
         if service is None:
-            return match.group(0)
-        frame = [(k, v) for k, v in attributes if k not in ("src", "data-src")]
+            continue
+        frame = [(k, v) for k, v in tag.attrs.items() if k not in ("src", "data-src")]
         frame = [
-            ("data-src", source),
+            ("data-src", reference.url),
             ("data-consent-category", service.category),
             ("data-consent-service", service.id),
             *[(k, v) for k, v in frame if not k.startswith("data-consent-")],
         ]
-        return (
+        close_start, close_end = end_of_element(page, tag)
+        replacement = (
             _placeholder(service, category_titles, text)
             + render_tag("iframe", frame)
-            + match.group(2)
+            + page[tag.end : close_start]
             + "</iframe></div>"
         )
+        edits.append((tag.start, close_end, replacement))
+    return edits
 
-    return IFRAME_ELEMENT.sub(rewrite, page)
+
+def gate_material_analytics(page: str, index: PageIndex, category: str = "analytics") -> list[Edit]:
+    """Hold Material's analytics (the `#__analytics` definition of `__md_analytics` and every
+    script that calls it) until `category` is granted."""
+    edits: dict[int, Edit] = {}
+    for hook in MATERIAL_HOOKS:
+        position = page.find(hook)
+        while position >= 0:
+            region = index.region_at(position)
+            tag = region.tag if region is not None and region.kind == "script" else None
+            if tag is not None and is_executable(tag) and not is_held(tag):
+                attrs = [(k, v) for k, v in tag.attrs.items() if k != "type"]
+                held = [("type", "text/plain"), ("data-consent-category", category), *attrs]
+                edits[tag.start] = (tag.start, tag.end, render_tag("script", held))
+            position = page.find(hook, region.end if region is not None else position + 1)
+    return list(edits.values())
 
 
 def _placeholder(service: EmbedService, titles: dict[str, str], text: PlaceholderText) -> str:
@@ -159,13 +177,3 @@ def _placeholder(service: EmbedService, titles: dict[str, str], text: Placeholde
         f'<button type="button" class="consent-embed__button" data-consent-action="allow-category">{fill(text.always)}</button>'
         "</div>"
     )
-
-
-def gate_material_analytics(page: str, category: str = "analytics") -> str:
-    """Hold Material's analytics (its definition and its start call) until `category` is granted."""
-
-    def hold(attributes: str) -> str:
-        return f'<script type="text/plain" data-consent-category="{html.escape(category, quote=True)}"{attributes}>'
-
-    page = page.replace('<script id="__analytics">', hold(' id="__analytics"'), 1)
-    return MATERIAL_ANALYTICS_CALLS.sub(lambda match: hold("") + match.group(1) + "</script>", page)

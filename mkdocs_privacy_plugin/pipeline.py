@@ -1,11 +1,20 @@
-"""Which fix-ups run on a built page, prepared once per build from the manifest and the options."""
+"""Which fix-ups run on a built page, prepared once per build from the manifest and the options.
+
+One tokenizer pass (references.py) finds what the page fetches; the enabled fix-ups (fixups.py)
+turn that into edits of single start tags; the page is scanned again only when it was edited, so
+the audit always reads what the site will serve.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import fixups
+from .audit import host_of, owner_of
 from .config import FixupsConfig
+from .markup import PageIndex
+from .references import Reference, page_references
 
 
 class PageFixups:
@@ -17,8 +26,10 @@ class PageFixups:
         texts: dict[str, str],
         options: FixupsConfig,
         material_analytics: bool,
+        audit: bool = True,
     ) -> None:
         self.options = options
+        self.audit = audit
         self.material_analytics = options.material_analytics and material_analytics
         self.services = [
             fixups.EmbedService(
@@ -39,15 +50,32 @@ class PageFixups:
             load=texts["embed_load"],
             always=texts["embed_always"],
         )
+        self.rewriters: list[Callable[[str, list[Reference], str], list[fixups.Edit]]] = []
+        """Further page rewrites (self-hosting): (page, references, root URL) -> edits."""
 
-    def apply(self, html: str) -> str:
-        mentioned = bool(self.services) and fixups.mentions_a_host(html, self.services)
-        if self.options.gate_scripts and mentioned:
-            html = fixups.gate_service_scripts(html, self.services)
-        if self.options.embeds and mentioned:
-            html = fixups.embed_placeholders(
-                html, self.services, self.category_titles, self.placeholder_text
-            )
+    def apply(self, html: str, root: str = "") -> tuple[str, list[Reference]]:
+        """The fixed page and what it still fetches; `root` is the URL of the site's root."""
+        if not (self.audit or self.services or self.material_analytics or self.rewriters):
+            return html, []
+        index = PageIndex(html)
+        references = page_references(html, index)
+        edits: list[fixups.Edit] = []
+        if self.services and any(self._declared(r) for r in references):
+            if self.options.gate_scripts:
+                edits += fixups.gate_service_scripts(references, self.services)
+            if self.options.embeds:
+                edits += fixups.embed_placeholders(
+                    html, references, self.services, self.category_titles, self.placeholder_text
+                )
         if self.material_analytics:
-            html = fixups.gate_material_analytics(html)
-        return html
+            edits += fixups.gate_material_analytics(html, index)
+        for rewrite in self.rewriters:
+            edits += rewrite(html, references, root)
+        if not edits:
+            return html, references
+        html = fixups.splice(html, edits)
+        return html, page_references(html)
+
+    def _declared(self, reference: Reference) -> bool:
+        host = host_of(reference.url)
+        return host is not None and owner_of(host, self.services) is not None

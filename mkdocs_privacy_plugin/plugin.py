@@ -21,13 +21,16 @@ from mkdocs.utils import get_relative_url
 
 from . import pages
 from .assets import ASSET_DIR, BANNER_FILES, RECORD_FILES, shipped
-from .audit_report import audit_build
+from .audit_report import SiteAudit, script_requests
 from .banner import banner_config
 from .config import ConsentPluginConfig, check
 from .inject import HeadInjector, add_record_script, consent_mode_snippet
-from .manifest import build_manifest, write_site_files
+from .legal_build import LegalSite
+from .manifest import write_site_files
 from .pipeline import PageFixups
-from .texts import texts_for
+from .selfhost import SelfHoster
+from .selfhost import finish as finish_self_hosting
+from .site_languages import with_page_language
 
 log = get_plugin_logger(__name__)
 
@@ -40,14 +43,11 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         check(self.config)
-        theme_language = config.theme.get("language") or config.theme.get("locale") or "en"
-        self.language = self.config.language or str(theme_language)
-        self.texts = texts_for(self.language, self.config.languages)
-        self.manifest = build_manifest(
-            self.config, config.site_name, config.site_url or "", {self.language: self.texts}
-        )
+        self.legal = LegalSite(self.config, config)
+        self.language, self.texts = self.legal.language, self.legal.texts
+        self.manifest = self.legal.manifest
         banner = banner_config(
-            self.manifest,
+            self.legal.view,
             endpoint=self.config.endpoint,
             language=self.language,
             texts=self.texts,
@@ -55,11 +55,24 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         )
         self.injector = HeadInjector(banner, consent_mode_snippet(banner["consentMode"]))
         self.fixups = PageFixups(
-            self.manifest,
+            self.legal.view,
             self.texts,
             self.config.fixups,
             material_analytics=bool(config.extra.get("analytics")),
+            audit=self.config.audit != "off",
         )
+        self.site_audit = SiteAudit(
+            self.manifest,
+            [config.site_url, self.config.endpoint],
+            self.config.audit,
+            theme=str(config.theme.name),
+            per_page=script_requests(str(config.theme.name), config.repo_url),
+        )
+        self.self_hoster = None
+        if self.config.self_host:
+            cache = Path(config.config_file_path or ".").parent / self.config.self_host_cache
+            self.self_hoster = SelfHoster(cache, self.site_audit.services, self.site_audit.own)
+            self.fixups.rewriters.append(self.self_hoster.page_edits)
         if config.extra.get("consent"):
             log.warning(
                 "Material's own cookie banner (extra.consent) is also configured: visitors would see "
@@ -67,20 +80,15 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
             )
         return config
 
+    @event_priority(-110)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """After mkdocs-static-i18n (-100) has placed the files of this language's pass."""
         self._self_service_pages: set[str] = set()
         for name in (*BANNER_FILES, *RECORD_FILES):
             path = f"{ASSET_DIR}/{name}"
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=shipped(name)))
-        generated = {
-            self.config.cookie_policy_path: pages.cookie_policy,
-            self.config.privacy_notice_path: pages.privacy_notice,
-        }
-        for path, render in generated.items():
-            if files.get_file_from_path(path) is None:
-                content = render(self.config, self.manifest, self.texts)
-                files.append(File.generated(config, path, content=content))
+        self.legal.add_pages(files)
         self._page_urls = {
             key: files.get_file_from_path(path).url
             for key, path in (
@@ -95,14 +103,17 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
     ) -> str:
         if pages.SELF_SERVICE_MARKER in markdown:
             self._self_service_pages.add(page.file.src_uri)
-        return pages.embed_markers(markdown, self.config, self.manifest, self.texts)
+        return pages.embed_markers(markdown, self.config, self.legal.view, self.texts)
 
     @event_priority(-50)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         links = {key: get_relative_url(url, page.url) for key, url in self._page_urls.items()}
         root = get_relative_url(".", page.url).rstrip("/")
         root = "" if root == "." else root + "/"
-        output = self.injector.inject(self.fixups.apply(output), root, links)
+        output, references = self.fixups.apply(output, root)
+        self.site_audit.page(page.file.dest_uri, references)
+        output = self.injector.inject(output, root, links)
+        output = with_page_language(output, config, self.language)
         if (
             page.file.src_uri == self.config.cookie_policy_path
             or page.file.src_uri in self._self_service_pages
@@ -120,13 +131,18 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         root = urlsplit(config.site_url or "/").path or "/"
         root = root if root.endswith("/") else root + "/"
         links = {key: posixpath.join(root, url) for key, url in self._page_urls.items()}
-        return self.injector.inject(self.fixups.apply(output_content), root, links)
+        output, references = self.fixups.apply(output_content, root)
+        self.site_audit.page(template_name, references)
+        return self.injector.inject(output, root, links)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
         last_update = self.config.privacy_notice.last_modified or date.today().isoformat()
         write_site_files(site, self.manifest, last_update)
+        hosted = {}
+        if self.self_hoster is not None:
+            finish_self_hosting(self.self_hoster, site)
+            hosted = self.self_hoster.hosts
         if self.config.audit != "off":
-            audit_build(
-                site, self.manifest, [config.site_url, self.config.endpoint], self.config.audit
-            )
+            self.site_audit.finish(site, hosted)
+        self.legal.write_check(site)

@@ -15,7 +15,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from ..chain import canonical, link_hash
+from ..chain import hashed_content, link_hash
 from ..records import Record
 from ..timestamps import utc_now
 from .chain_ends import MOVE_HEAD, read_head
@@ -62,7 +62,7 @@ class Pending:
 def prepare(record: Record) -> Pending:
     stamped = copy.copy(record)  # shallow: the id lists are only read, never changed
     stamped.created_at = stamped.created_at or utc_now()
-    return Pending(stamped, canonical(stamped), row_values(stamped))
+    return Pending(stamped, hashed_content(stamped), row_values(stamped))
 
 
 def place_with_statements(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..chain import VerifyResult
 from ..records import Record
+from ..signing import PublicKey, SigningKey
+from .chain_ends import ChainState
 from .request_keys import RequestKey
 
 
@@ -109,12 +111,29 @@ class ConsentStore(ABC):
         """How many records a filter covers."""
 
     @abstractmethod
-    def verify(self) -> VerifyResult:
-        """Check the whole chain from its anchor to its head."""
+    def verify(self, keys: Sequence[PublicKey] = ()) -> VerifyResult:
+        """Check the whole chain from its anchor to its head, and every purge against `keys`."""
 
     @abstractmethod
-    def purge(self, older_than: str, progress: Callable[[int], object] | None = None) -> int:
-        """Delete the oldest records created before the timestamp; keep the chain verifiable."""
+    def purge(
+        self,
+        older_than: str,
+        key: SigningKey,
+        *,
+        retention_days: int | None = None,
+        keys: Sequence[PublicKey] = (),
+        progress: Callable[[int], object] | None = None,
+    ) -> int:
+        """Append a purge record signed with `key` that cuts the records created before
+        `older_than`, then delete them; `keys` verify the chain first. Returns how many went."""
+
+    @abstractmethod
+    def segment(self, after_seq: int, last_seq: int) -> Iterator[Record]:
+        """Stream the records after `after_seq` up to `last_seq`, in seq order."""
+
+    @abstractmethod
+    def chain_state(self) -> ChainState:
+        """The head and the purge anchor, read together."""
 
     @abstractmethod
     def stats(self, record_filter: RecordFilter, bucket: str = "day") -> dict:
@@ -138,7 +157,7 @@ class ConsentStore(ABC):
 
     @abstractmethod
     def hash_at(self, seq: int) -> str | None:
-        """The hash of one record, for checking a checkpoint."""
+        """The hash of one record after the anchor (or the anchor's), for checking a checkpoint."""
 
     @abstractmethod
     def ready(self) -> bool:

@@ -7,6 +7,7 @@ the genesis hash.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..chain import GENESIS_HASH
@@ -16,11 +17,23 @@ MOVE_HEAD = (
     "INSERT INTO chain_head (id, seq, hash) VALUES (1, {seq}, {hash}) "
     "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
 )
+# Only together with the purge record at `purge_seq` that names this cut: a trigger checks it.
 MOVE_ANCHOR = (
-    "INSERT INTO chain_anchor (id, seq, hash, updated_at) "
-    "VALUES (1, {seq}, {hash}, {now}) ON CONFLICT (id) DO UPDATE SET "
-    "seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at"
+    "INSERT INTO chain_anchor (id, seq, hash, updated_at, purge_seq) "
+    "VALUES (1, {seq}, {hash}, {now}, {purge_seq}) ON CONFLICT (id) DO UPDATE SET "
+    "seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at, "
+    "purge_seq = excluded.purge_seq"
 )
+
+
+@dataclass(frozen=True)
+class ChainState:
+    """Both ends of the chain, read together."""
+
+    head_seq: int
+    head_hash: str
+    anchor_seq: int
+    anchor_hash: str
 
 
 def read_head(connection: Any, dialect: Dialect | None = None) -> tuple[int, str]:
@@ -33,3 +46,11 @@ def read_head(connection: Any, dialect: Dialect | None = None) -> tuple[int, str
 def read_anchor(connection: Any) -> tuple[int, str]:
     row = connection.execute("SELECT seq, hash FROM chain_anchor WHERE id = 1").fetchone()
     return (row["seq"], row["hash"]) if row else (0, GENESIS_HASH)
+
+
+def read_state(connection: Any) -> ChainState:
+    """The head and the anchor in the connection's snapshot; an empty log's head is its anchor."""
+    anchor_seq, anchor_hash = read_anchor(connection)
+    row = connection.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
+    head = (row["seq"], row["hash"]) if row and row["seq"] else (anchor_seq, anchor_hash)
+    return ChainState(*head, anchor_seq, anchor_hash)

@@ -19,11 +19,12 @@ from typing import Any
 
 from .rows import COLUMN_NAMES
 
-# The log's columns, with the salt (never shown) replaced by whether the record was erased.
+# The log's columns, with the salt (never shown) replaced by whether the record was erased; a
+# purge record's detail (its cut and signature) is in the JSON Lines export and evidence bundles.
 EXPORT_FIELDS = tuple(
     field
     for name in COLUMN_NAMES
-    if name != "personal_salt"
+    if name not in ("personal_salt", "detail")
     for field in ((name, "erased") if name == "personal_digest" else (name,))
 )
 HEADER = ",".join(EXPORT_FIELDS)

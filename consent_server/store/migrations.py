@@ -19,7 +19,10 @@ from .base import StoreUnavailable
 STEPS: tuple[tuple[str, ...], ...] = (
     # 1: the log, its chain head and purge anchor, the policy archive, the daily rollup.
     ("schema_{backend}.sql", "schema_common.sql"),
-    # 2: Idempotency-Keys scoped to their requester (request_keys), dashboard sessions the
+    # 2 (signed purges): `detail` for system records, the anchor named by a purge record, guards
+    # on the anchor and the head, and purge records kept forever.
+    ("signed_purges_{backend}.sql",),
+    # 3: Idempotency-Keys scoped to their requester (request_keys), dashboard sessions the
     # server can end (admin_sessions); the log's unique index on request_id goes.
     ("schema_keys_and_sessions.sql",),
 )

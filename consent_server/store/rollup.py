@@ -10,6 +10,8 @@ tests/server/test_rollup.py checks that the copy agrees.
 
 from __future__ import annotations
 
+from ..records import PURGE_METHOD
+
 # Each counter column, and how it is computed from the log columns named in braces.
 ROLLUP_KEY_PARTS = (
     ("day", "substr({created_at}, 1, 10)"),
@@ -59,5 +61,10 @@ def rollup_groups(where: str) -> str:
 
 
 def log_as_rollup(where: str) -> str:
-    """SQL reading log records as rollup rows of one each, for ranges that cut through a day."""
+    """SQL reading log records as rollup rows of one each, for ranges that cut through a day.
+
+    Purge records are the server's, not decisions: the rollup never counts them, nor does this.
+    """
+    decisions = f"method <> '{PURGE_METHOD}'"
+    where = f"{where} AND {decisions}" if where else f"WHERE {decisions}"
     return f"SELECT {ROLLUP_KEY}, 1 AS n FROM consent_log {where}"

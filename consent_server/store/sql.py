@@ -11,22 +11,24 @@ found too. Retention is retention.py, statistics stats.py, the CSV export csv_ex
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from ..chain import VerifyResult, verify_chain
+from ..chain import VerifyResult
 from ..records import Record
+from ..signing import PublicKey, SigningKey
 from ..timestamps import utc_now
 from . import admin_sessions, migrations, retention
 from .appending import Pending, Placement, place_with_statements, prepare, replayed
 from .base import AdminSession, ConsentStore, RecordFilter, StoreUnavailable
-from .chain_ends import read_anchor, read_head
+from .chain_ends import ChainState, read_anchor, read_head, read_state
 from .csv_export import csv_chunks, csv_line_sql
 from .dialect import Dialect
 from .request_keys import FORGET, RequestKey
 from .rows import COLUMNS, record_from_row
 from .stats import compute_stats
+from .verification import verify_log
 
 ERASE_PERSONAL_FIELDS = (
     "UPDATE consent_log SET ip = '', user_agent = '', page_url = '', personal_salt = '' "
@@ -35,6 +37,9 @@ ERASE_PERSONAL_FIELDS = (
 SET_SCHEMA_VERSION = (
     "INSERT INTO schema_version (id, version, upgraded_at) VALUES (1, {version}, {now}) "
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version, upgraded_at = excluded.upgraded_at"
+)
+SEGMENT = (
+    f"SELECT {COLUMNS} FROM consent_log WHERE seq > {{after}} AND seq <= {{last}} ORDER BY seq"
 )
 ARCHIVE_POLICY = (
     "INSERT INTO policy_archive (policy_version, first_seen, manifest) "
@@ -193,32 +198,28 @@ class SQLStore(ConsentStore):
             row = connection.execute(f"SELECT COUNT(*) AS n FROM consent_log {where}", params)
             return row.fetchone()["n"]
 
-    def verify(self) -> VerifyResult:
+    def verify(self, keys: Sequence[PublicKey] = ()) -> VerifyResult:
+        return verify_log(self, self._stream, keys)
+
+    def purge(
+        self,
+        older_than: str,
+        key: SigningKey,
+        *,
+        retention_days: int | None = None,
+        keys: Sequence[PublicKey] = (),
+        progress: Callable[[int], object] | None = None,
+    ) -> int:
+        return retention.purge(
+            self, lambda: self.verify(keys), older_than, key, retention_days, progress
+        )
+
+    def segment(self, after_seq: int, last_seq: int) -> Iterator[Record]:
+        return self._stream(self.dialect.sql(SEGMENT), {"after": after_seq, "last": last_seq})
+
+    def chain_state(self) -> ChainState:
         with self.reading() as connection:
-            anchor_seq, anchor_hash = read_anchor(connection)
-            row = connection.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
-        head_seq, head_hash = (row["seq"], row["hash"]) if row else (anchor_seq, anchor_hash)
-        hash_at_head: list[str] = []
-
-        def watching_head(records: Iterator[Record]) -> Iterator[Record]:
-            for record in records:
-                if record.seq == head_seq:
-                    hash_at_head.append(record.hash)
-                yield record
-
-        everything = self._stream(f"SELECT {COLUMNS} FROM consent_log ORDER BY seq", {})
-        result = verify_chain(watching_head(everything), anchor_seq, anchor_hash)
-        if result.ok and head_seq > anchor_seq and hash_at_head != [head_hash]:
-            return VerifyResult(
-                False,
-                result.checked,
-                anchor_seq + result.checked + 1,
-                f"the log ends before its recorded head (seq {head_seq})",
-            )
-        return result
-
-    def purge(self, older_than: str, progress: Callable[[int], object] | None = None) -> int:
-        return retention.purge(self, self.verify, older_than, progress)
+            return read_state(connection)
 
     def stats(self, record_filter: RecordFilter, bucket: str = "day") -> dict[str, Any]:
         return compute_stats(self, record_filter, bucket)
@@ -252,15 +253,16 @@ class SQLStore(ConsentStore):
             return read_head(connection)
 
     def hash_at(self, seq: int) -> str | None:
-        """The hash of record `seq`, or of the purge anchor when that is `seq`."""
+        """The hash of record `seq` after the anchor, or of the anchor when that is `seq`."""
         with self.reading() as connection:
-            row = connection.execute(
-                self.dialect.sql("SELECT hash FROM consent_log WHERE seq = {seq}"), {"seq": seq}
-            ).fetchone()
-            if row:
-                return row["hash"]
             anchor_seq, anchor_hash = read_anchor(connection)
-        return anchor_hash if anchor_seq == seq else None
+            if seq == anchor_seq:
+                return anchor_hash
+            row = connection.execute(
+                self.dialect.sql("SELECT hash FROM consent_log WHERE seq = {seq} AND seq > {a}"),
+                {"seq": seq, "a": anchor_seq},
+            ).fetchone()
+        return row["hash"] if row else None
 
     def ready(self) -> bool:
         try:

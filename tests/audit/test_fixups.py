@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from mkdocs_privacy_plugin import fixups
 from mkdocs_privacy_plugin.audit import Service, audit_site
-from mkdocs_privacy_plugin.fixups import (
-    EmbedService,
-    embed_placeholders,
-    gate_material_analytics,
-    gate_service_scripts,
-)
+from mkdocs_privacy_plugin.fixups import EmbedService
+from mkdocs_privacy_plugin.markup import PageIndex
+from mkdocs_privacy_plugin.references import page_references
 
 ANALYTICS = EmbedService(
     "google-analytics", "Google Analytics", "Google", "analytics", ("googletagmanager.com",)
@@ -18,6 +16,20 @@ YOUTUBE = EmbedService(
     "https://policies.google.com/privacy",
 )  # fmt: skip
 AUDIT_SERVICES = [Service(s.name, s.category, s.hosts) for s in (ANALYTICS, YOUTUBE)]
+
+
+def gate_service_scripts(page: str, services: list[EmbedService]) -> str:
+    edits = fixups.gate_service_scripts(page_references(page), services)
+    return fixups.splice(page, edits)
+
+
+def embed_placeholders(page: str, services: list[EmbedService], titles: dict[str, str]) -> str:
+    edits = fixups.embed_placeholders(page, page_references(page), services, titles)
+    return fixups.splice(page, edits)
+
+
+def gate_material_analytics(page: str) -> str:
+    return fixups.splice(page, fixups.gate_material_analytics(page, PageIndex(page)))
 
 
 def test_declared_scripts_are_gated_and_others_untouched():
@@ -88,3 +100,18 @@ def test_material_analytics_is_held_until_analytics_is_granted(tmp_path):
     assert 'id="__analytics"' in result
     (tmp_path / "index.html").write_text(result)
     assert [f.status for f in audit_site(tmp_path, AUDIT_SERVICES)] == ["gated"]
+
+
+def test_material_analytics_is_found_by_structure_not_by_its_exact_text():
+    page = (
+        "<script id='__analytics' type=\"text/javascript\">\nfunction __md_analytics () {}\n</script>"
+        "<script>window.__md_analytics && window.__md_analytics({ late: true })</script>"
+        "<!-- <script>__md_analytics()</script> -->"
+        '<script type="application/json">{"hook": "__md_analytics"}</script>'
+        "<script>var other = 1;</script>"
+    )
+    result = gate_material_analytics(page)
+    assert result.count('type="text/plain" data-consent-category="analytics"') == 2
+    assert "<!-- <script>__md_analytics()</script> -->" in result
+    assert '<script type="application/json">{"hook": "__md_analytics"}</script>' in result
+    assert "<script>var other = 1;</script>" in result

@@ -49,7 +49,10 @@ PLUGIN = {
             ],
         }
     ],
-    "privacy_notice": {"controller": {"name": "Example GmbH", "email": "privacy@example.com"}},
+    "privacy_notice": {
+        "controller": {"name": "Example GmbH", "email": "privacy@example.com"},
+        "consent_log": {"retention_days": 365},
+    },
 }
 THEMES = {
     "mkdocs": {"name": "mkdocs", "highlightjs": False},

@@ -44,6 +44,7 @@ BASE_PLUGIN = {
                 "purposes": ["Security"],
                 "data_categories": ["IP address"],
                 "legal_ground": "legitimate_interests",
+                "legitimate_interest": "Keeping the site secure",
                 "retention": "7 days",
             }
         ],
@@ -55,6 +56,7 @@ BASE_PLUGIN = {
             }
         ],
         "authority": {"name": "Berlin DPA", "url": "https://www.datenschutz-berlin.de/"},
+        "consent_log": {"retention_days": 365},
         "last_modified": "2026-11-01",
     },
 }

@@ -31,7 +31,16 @@ def test_wheel_installs_and_builds_a_site(tmp_path):
     config = {
         "site_name": "Wheel test",
         "theme": {"name": "mkdocs", "highlightjs": False},
-        "plugins": [{"consent": {"categories": {"analytics": {"title": "Analytics"}}}}],
+        "plugins": [
+            {
+                "consent": {
+                    "categories": {"analytics": {"title": "Analytics"}},
+                    "privacy_notice": {
+                        "controller": {"name": "Wheel Ltd", "email": "p@example.com"}
+                    },
+                }
+            }
+        ],
     }
     (site / "mkdocs.yml").write_text(yaml.safe_dump(config))
     result = subprocess.run(
@@ -44,6 +53,7 @@ def test_wheel_installs_and_builds_a_site(tmp_path):
                      "cookie-policy/index.html", "privacy-notice/index.html", "consent/manifest.json"):  # fmt: skip
         assert (out / produced).is_file(), produced
     assert "Cookie policy" in (out / "cookie-policy/index.html").read_text()
+    assert "Right to erasure" in (out / "privacy-notice/index.html").read_text()
     probe = subprocess.run(
         [str(python), "-c", "import consent_server.store.sqlite, consent_server.ops as o; print(len(o.openapi_spec()['paths']))"],
         capture_output=True, text=True, cwd=tmp_path,

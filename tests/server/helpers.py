@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 
 from flask.testing import FlaskClient
 
+from consent_server.signing import load_signing_key
+
 SECRET = "s" * 40
 OLD_SECRET = "o" * 40
 ADMIN_TOKEN = "admin-token-for-tests-0123456789"
+# The server's Ed25519 key in tests: it signs purge records and checkpoints.
+SIGNING_KEY_TEXT = "ed25519:" + base64.b64encode(bytes(range(32))).decode()
+SIGNING_KEY = load_signing_key(SIGNING_KEY_TEXT)
+PUBLIC_KEYS = [SIGNING_KEY.public]
 VALID_BODY = {
     "choices": {"analytics": True, "marketing": False},
     "policy_version": "v1",

@@ -83,6 +83,7 @@ def test_bad_export_parameters_are_400(client, admin_headers, params):
 def test_verify_reports_intact_and_broken_chains(populated, client, admin_headers, db_path):
     assert client.get("/api/v1/admin/verify", headers=admin_headers).get_json() == {
         "ok": True, "checked": 3, "first_broken": None, "reason": None,
+        "anchor_seq": 0, "anchor_hash": "0" * 64, "head_seq": 3, "purges": [],
     }  # fmt: skip
     with sqlite3.connect(db_path) as connection:
         connection.execute("DROP TRIGGER consent_log_append_only")

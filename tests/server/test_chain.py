@@ -10,6 +10,8 @@ from consent_server.chain import seal_personal_fields
 from consent_server.records import Record
 from consent_server.store import ConsentStore
 
+from .helpers import PUBLIC_KEYS, SIGNING_KEY
+
 FIELDS_TO_TAMPER = {
     "consent_id": "'someone-else'",
     "created_at": "'2020-01-01T00:00:00.000000Z'",
@@ -123,12 +125,12 @@ def test_erasure_keeps_chain_verifiable(store):
 def test_purge_deletes_old_records_and_the_chain_goes_on(store):
     cutoff = (datetime.now(UTC) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     progress: list[int] = []
-    assert store.purge(cutoff, progress=progress.append) == 6
+    assert store.purge(cutoff, SIGNING_KEY, progress=progress.append) == 6
     assert progress[-1] == 6
-    assert store.count() == 0
-    assert store.append(make_record(7)).seq == 7
-    result = store.verify()
-    assert (result.ok, result.checked) == (True, 1)
+    assert [record.method for record in store.records()] == ["purge"]
+    assert store.append(make_record(7)).seq == 8
+    result = store.verify(PUBLIC_KEYS)
+    assert (result.ok, result.checked, len(result.purges)) == (True, 2, 1)
 
 
 def test_purge_keeps_newer_records(backend):
@@ -138,9 +140,9 @@ def test_purge_keeps_newer_records(backend):
     cutoff = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     for index in range(3, 5):
         store.append(make_record(index))
-    assert store.purge(cutoff) == 3
-    assert [record.seq for record in store.records()] == [4, 5]
-    assert store.verify().ok is True
+    assert store.purge(cutoff, SIGNING_KEY) == 3
+    assert [record.seq for record in store.records()] == [4, 5, 6]
+    assert store.verify(PUBLIC_KEYS).ok is True
 
 
 def test_removing_records_past_the_purge_anchor_is_found(backend):
@@ -150,9 +152,9 @@ def test_removing_records_past_the_purge_anchor_is_found(backend):
     cutoff = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     for index in range(4, 7):
         store.append(make_record(index))
-    store.purge(cutoff)
+    store.purge(cutoff, SIGNING_KEY)
     backend.tamper("DELETE FROM consent_log WHERE seq = 5")
-    assert store.verify().first_broken == 6
+    assert store.verify(PUBLIC_KEYS).first_broken == 6
 
 
 def test_purge_refuses_a_broken_chain(store, backend):
@@ -160,7 +162,7 @@ def test_purge_refuses_a_broken_chain(store, backend):
 
     backend.tamper("UPDATE consent_log SET method = 'accept_all' WHERE seq = 2")
     with pytest.raises(StoreUnavailable, match="broken chain"):
-        store.purge("2999-01-01T00:00:00.000000Z")
+        store.purge("2999-01-01T00:00:00.000000Z", SIGNING_KEY)
 
 
 def test_service_choices_are_covered_by_the_hash(store, backend):

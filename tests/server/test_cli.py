@@ -10,12 +10,13 @@ import pytest
 
 from consent_server.cli import main
 
-from .helpers import SECRET, VALID_BODY, post_consent
+from .helpers import SECRET, SIGNING_KEY_TEXT, VALID_BODY, post_consent
 
 
 @pytest.fixture
 def cli_env(monkeypatch, db_path):
     monkeypatch.setenv("CONSENT_DATABASE_URL", f"sqlite:///{db_path}")
+    monkeypatch.setenv("CONSENT_SIGNING_KEY", SIGNING_KEY_TEXT)
 
 
 @pytest.fixture
@@ -82,7 +83,8 @@ def test_purge_deletes_old_records_and_keeps_chain(runner, app, cli_env, monkeyp
     assert result.exit_code == 0, result.output
     assert "Purged 3 records" in result.output
     verify = runner.invoke(main, ["verify"])
-    assert verify.exit_code == 0 and "OK: 1 records" in verify.output
+    assert verify.exit_code == 0 and "OK: 2 records" in verify.output
+    assert "purge at seq 5" in verify.output and "removed seq 1-3" in verify.output
 
 
 def test_purge_needs_a_period(runner, cli_env):
@@ -130,6 +132,7 @@ def rewrite_log_from(db_path, seq: int) -> None:
     with sqlite3.connect(db_path) as connection:
         connection.row_factory = sqlite3.Row
         connection.execute("DROP TRIGGER consent_log_append_only")
+        connection.execute("DROP TRIGGER chain_head_moves_forward")
         rows = connection.execute("SELECT * FROM consent_log ORDER BY seq").fetchall()
         prev = rows[seq - 2]["hash"] if seq > 1 else "0" * 64
         for row in rows[seq - 1 :]:

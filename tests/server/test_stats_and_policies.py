@@ -8,7 +8,7 @@ import pytest
 
 from consent_server.store import RecordFilter
 
-from .helpers import VALID_BODY, assert_json_error, post_consent
+from .helpers import SIGNING_KEY, VALID_BODY, assert_json_error, post_consent
 
 
 @pytest.fixture
@@ -223,7 +223,7 @@ def test_purged_records_leave_the_statistics(backend, monkeypatch):
         store.append(record)
     monkeypatch.undo()
     assert store.stats(RecordFilter())["total"] == 3
-    assert store.purge("2026-03-01T00:00:00.000000Z") == 2
+    assert store.purge("2026-03-01T00:00:00.000000Z", SIGNING_KEY) == 2
     stats = store.stats(RecordFilter())
     assert stats["total"] == 1
     assert [entry["bucket"] for entry in stats["decisions"]] == ["2026-06-01"]
