@@ -13,14 +13,21 @@ import hmac
 import re
 import secrets
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
-from flask import Flask, Request, current_app, request, session
+from flask import Flask, Request, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
+from .context import services
 from .errors import ApiError
+from .timestamps import format_timestamp
 
 BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]{1,512})$")
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="consent-admin"'}
+SESSION_IDLE = timedelta(minutes=30)
+SESSION_LIFETIME = timedelta(hours=8)
+# How stale the stored "last seen" may get before a request writes it again.
+SEEN_PRECISION = timedelta(minutes=1)
 
 
 def token_hash(token: str) -> str:
@@ -30,11 +37,7 @@ def token_hash(token: str) -> str:
 
 def token_matches(presented: str, allowed_hashes: Iterable[str]) -> bool:
     """Compare the presented token's hash with every configured one, in constant time."""
-    digest = token_hash(presented)
-    matched = False
-    for allowed in allowed_hashes:
-        matched |= hmac.compare_digest(digest, allowed)
-    return matched
+    return token_matches_hash(token_hash(presented), allowed_hashes)
 
 
 def is_admin_token(token: str) -> bool:
@@ -75,16 +78,66 @@ def check_csrf() -> None:
         raise ApiError(403, "csrf_failed", "the form expired or did not come from this dashboard")
 
 
+def _session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
 def signed_in() -> bool:
-    return session.get("admin") is True
+    """True when the cookie names a session the store still keeps, for a configured token,
+    within both lifetimes; checked once per request."""
+    if "signed_in" not in g:
+        g.signed_in = _session_is_live()
+    return g.signed_in
 
 
-def start_session() -> None:
-    """A fresh session for a signed-in admin: new id, new CSRF token, nothing carried over."""
+def _session_is_live() -> bool:
+    session_id = session.get("sid")
+    if not isinstance(session_id, str):
+        return False
+    store, now = services().store, datetime.now(UTC)
+    kept = store.admin_session(_session_hash(session_id))
+    configured = current_app.config["CONSENT_ADMIN_TOKENS"]
+    if (
+        kept is None
+        or not token_matches_hash(kept.token_hash, configured)
+        or kept.started_at < format_timestamp(now - SESSION_LIFETIME)
+        or kept.seen_at < format_timestamp(now - SESSION_IDLE)
+    ):
+        end_session()
+        return False
+    if kept.seen_at < format_timestamp(now - SEEN_PRECISION):
+        store.touch_admin_session(_session_hash(session_id), format_timestamp(now))
+    return True
+
+
+def token_matches_hash(presented_hash: str, allowed_hashes: Iterable[str]) -> bool:
+    matched = False
+    for allowed in allowed_hashes:
+        matched |= hmac.compare_digest(presented_hash, allowed)
+    return matched
+
+
+def start_session(token: str) -> None:
+    """A fresh session for a signed-in admin: new id, new CSRF token, nothing carried over; the
+    store keeps it, and forgets sessions past either lifetime."""
+    now = datetime.now(UTC)
+    session_id = secrets.token_urlsafe(32)
+    store = services().store
+    store.end_admin_sessions(
+        started_before=format_timestamp(now - SESSION_LIFETIME),
+        seen_before=format_timestamp(now - SESSION_IDLE),
+    )
+    store.start_admin_session(_session_hash(session_id), token_hash(token), format_timestamp(now))
     session.clear()
     session.permanent = True
-    session.update(admin=True, sid=secrets.token_urlsafe(16), csrf=secrets.token_urlsafe(32))
+    session.update(sid=session_id, csrf=secrets.token_urlsafe(32))
+    g.signed_in = True
 
 
 def end_session() -> None:
+    """End the session in the store (every copy of the cookie with it) and clear the cookie."""
+    session_id = session.get("sid")
+    if isinstance(session_id, str):
+        services().store.end_admin_sessions(session_hash=_session_hash(session_id))
     session.clear()
+    g.signed_in = False

@@ -13,7 +13,7 @@ from flask import request
 
 from .errors import ApiError
 from .store import RecordFilter
-from .timestamps import normalise_timestamp, parse_timestamp
+from .timestamps import RANGE, normalise_timestamp, parse_timestamp
 from .validation import POLICY_VERSION
 
 CONSENT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
@@ -30,7 +30,9 @@ def timestamp_arg(name: str) -> str | None:
     try:
         return normalise_timestamp(value)
     except ValueError:
-        raise ApiError(400, "invalid_filter", f"{name} must be an ISO 8601 date or time") from None
+        raise ApiError(
+            400, "invalid_filter", f"{name} must be an ISO 8601 date or time {RANGE}"
+        ) from None
 
 
 def record_filter_from_args() -> RecordFilter:

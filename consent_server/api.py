@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -12,17 +11,19 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from .chain import seal_personal_fields
 from .context import services
 from .errors import ApiError
-from .headers import CONSENT_TOKEN, GLOBAL_PRIVACY_CONTROL, IDEMPOTENCY_KEY
+from .headers import CONSENT_TOKEN, GLOBAL_PRIVACY_CONTROL
+from .idempotency import idempotency_key, request_key
+from .json_body import parse_json_body
 from .receipts import consent_receipt
 from .records import ENDING_METHODS, Decision, Record
+from .store.request_keys import RequestKey
 from .timestamps import format_timestamp, parse_timestamp
 from .validation import (
-    MAX_ORIGIN_LENGTH,
-    MAX_USER_AGENT_LENGTH,
-    REQUEST_ID,
     anonymise_ip,
-    clip,
     parse_decision,
+    parse_origin,
+    parse_page_url,
+    parse_user_agent,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -35,11 +36,7 @@ def _setting(name: str) -> Any:
 def _read_json_body() -> Any:
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
-    raw = request.get_data(cache=False)
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
+    return parse_json_body(request.get_data(cache=False))
 
 
 def _presented_token() -> str | None:
@@ -60,7 +57,8 @@ def _require_consent_id() -> str:
 
 
 def _new_record(consent_id: str, method: str, decision: Decision | None = None) -> Record:
-    """A record carrying the request's context, with personal fields reduced as configured."""
+    """A record carrying the request's context, with personal fields reduced as configured; every
+    header it records is checked first (a 400 before anything is written)."""
     keep_personal = method != "erase"
     record = Record(
         consent_id=consent_id,
@@ -77,26 +75,32 @@ def _new_record(consent_id: str, method: str, decision: Decision | None = None) 
         ip=anonymise_ip(request.remote_addr, _setting("IP_MODE"), services().ip_key)
         if keep_personal
         else "",
-        user_agent=clip(request.user_agent.string, MAX_USER_AGENT_LENGTH) if keep_personal else "",
-        origin=clip(request.headers.get("Origin"), MAX_ORIGIN_LENGTH),
-        request_id=_request_id(),
+        user_agent=_user_agent() if keep_personal else "",
+        origin=parse_origin(request.headers.get("Origin")),
+        request_id=idempotency_key(),
     )
     if keep_personal:
         seal_personal_fields(record)
     return record
 
 
-def _request_id() -> str:
+def _user_agent() -> str:
+    return parse_user_agent(request.headers.get("User-Agent"))
+
+
+def _request_key(
+    operation: str, token_consent_id: str | None, consent_id: str, body: Any = None
+) -> RequestKey | None:
     """`Idempotency-Key`: a retried request (the banner resends what it could not confirm) is
-    answered with the record it already made instead of making a second one."""
-    key = request.headers.get(IDEMPOTENCY_KEY, "")
-    if key and not REQUEST_ID.fullmatch(key):
-        raise ApiError(
-            400,
-            "invalid_idempotency_key",
-            "Idempotency-Key must be 16-64 letters, digits, '_' or '-'",
-        )
-    return key
+    answered with the record it already made, and only to the requester that made it."""
+    return request_key(
+        operation,
+        token_consent_id=token_consent_id,
+        consent_id=consent_id,
+        user_agent=_user_agent() if token_consent_id is None else "",
+        secret=services().ip_key,
+        body=body,
+    )
 
 
 def _expires_at(record: Record) -> str:
@@ -155,11 +159,19 @@ def never_cache(response: Response) -> Response:
 def give_consent() -> tuple[Response, int]:
     body = _read_json_body()
     services().archive_current_policy()
-    known, required = services().categories()
-    manifest = services().manifest.current()
+    manifest = services().manifest_for(
+        body.get("policy_version") if isinstance(body, dict) else None
+    )
+    known, required = (
+        (manifest.categories, manifest.required) if manifest else services().categories()
+    )
     decision = parse_decision(body, known, required, manifest.services if manifest else None)
-    consent_id = _token_consent_id() or str(uuid.uuid4())
-    record = services().store.append(_new_record(consent_id, decision.method, decision))
+    token_consent_id = _token_consent_id()
+    consent_id = token_consent_id or str(uuid.uuid4())
+    record = services().store.append(
+        _new_record(consent_id, decision.method, decision),
+        _request_key("decide", token_consent_id, consent_id, body),
+    )
     token = services().signer.sign({"cid": record.consent_id, "seq": record.seq})
     response = jsonify(_decision_body(record) | {"token": token})
     _set_token_cookie(response, token)
@@ -188,12 +200,15 @@ def withdraw_consent() -> Response:
         denied=tuple(sorted(set(withdrawn) - required)),
         policy_version=previous.policy_version if previous else "",
         language=previous.language if previous else "",
-        page_url=clip(request.headers.get("Referer"), 2048),
+        page_url=parse_page_url(request.headers.get("Referer"), "the Referer header"),
         denied_services=tuple(
             sorted(set(previous.granted_services + previous.denied_services) if previous else ())
         ),
     )
-    record = store.append(_new_record(consent_id, "withdraw", decision))
+    record = store.append(
+        _new_record(consent_id, "withdraw", decision),
+        _request_key("withdraw", consent_id, consent_id),
+    )
     response = jsonify(_decision_body(record))
     _clear_token_cookie(response)
     return response
@@ -218,10 +233,19 @@ def export_own_record() -> Response:
 
 @bp.delete("/consent/history")
 def erase_history() -> Response:
+    """Erase, then scrub: the old values also leave the database's files (store `scrub`)."""
     consent_id = _require_consent_id()
-    record = services().store.erase(consent_id, _new_record(consent_id, "erase"))
+    store = services().store
+    record = store.erase(
+        consent_id, _new_record(consent_id, "erase"), _request_key("erase", consent_id, consent_id)
+    )
+    scrub = store.scrub()
     response = jsonify(
-        consent_id=consent_id, erased=True, seq=record.seq, created_at=record.created_at
+        consent_id=consent_id,
+        erased=True,
+        seq=record.seq,
+        created_at=record.created_at,
+        scrub={"method": scrub.method, "completed": scrub.completed},
     )
     _clear_token_cookie(response)
     return response

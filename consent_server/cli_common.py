@@ -13,7 +13,7 @@ from . import database_url, instance_path
 from .config import ConfigError, load_settings, verifying_keys
 from .signing import PublicKey, SigningKey
 from .store import ConsentStore, StoreUnavailable, open_store
-from .timestamps import normalise_timestamp
+from .timestamps import RANGE, normalise_timestamp
 
 
 def fail(message: str) -> NoReturn:
@@ -73,4 +73,4 @@ def timestamp(value: str | None, name: str) -> str | None:
     try:
         return normalise_timestamp(value)
     except ValueError:
-        fail(f"--{name} must be an ISO 8601 date or time, got {value!r}")
+        fail(f"--{name} must be an ISO 8601 date or time {RANGE}, got {value!r}")

@@ -72,7 +72,7 @@ def sign_in_submit() -> Any:
     if not token or not is_admin_token(token):
         page = render_template("sign_in.html", csrf=csrf_token(), error="That token is not valid.")
         return page, 401
-    start_session()
+    start_session(token)
     return redirect(url_for("dashboard.home"), code=303)
 
 

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from .headers import RETRY_AFTER
 from .readiness import note_store_failure
 from .store import StoreUnavailable
+from .store.request_keys import RequestKeyReused
 from .validation import InvalidRequest
 
 
@@ -41,6 +42,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InvalidRequest)
     def handle_invalid_request(error: InvalidRequest) -> ResponseReturnValue:
         return error_response(400, error.code, error.message)
+
+    @app.errorhandler(RequestKeyReused)
+    def handle_request_key_reused(error: RequestKeyReused) -> ResponseReturnValue:
+        return error_response(422, "idempotency_key_reused", str(error))
 
     @app.errorhandler(StoreUnavailable)
     def handle_store_unavailable(error: StoreUnavailable) -> ResponseReturnValue:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .records import VISITOR_METHODS, Decision
+from .visitor_text import header_text, origin_problem, unsafe_character, url_problem
 
 CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 POLICY_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -71,9 +72,9 @@ def parse_decision(
         method=method,
         granted=tuple(sorted(key for key, value in choices.items() if value)),
         denied=tuple(sorted(key for key, value in choices.items() if not value)),
-        policy_version=_parse_policy_version(body.get("policy_version")),
+        policy_version=parse_policy_version(body.get("policy_version")),
         language=_parse_language(body.get("language")),
-        page_url=_parse_page_url(body.get("page_url")),
+        page_url=parse_page_url(body.get("page_url")),
         granted_services=tuple(sorted(key for key, value in services.items() if value)),
         denied_services=tuple(sorted(key for key, value in services.items() if not value)),
     )
@@ -118,7 +119,7 @@ def _parse_choices(value: Any, known: Iterable[str] | None) -> dict[str, bool]:
     return dict(value)
 
 
-def _parse_policy_version(value: Any) -> str:
+def parse_policy_version(value: Any) -> str:
     if not isinstance(value, str) or not POLICY_VERSION.fullmatch(value):
         raise InvalidRequest(
             "invalid_policy_version",
@@ -138,16 +139,38 @@ def _parse_language(value: Any) -> str:
     return value
 
 
-def _parse_page_url(value: Any) -> str:
+def parse_page_url(value: Any, source: str = "page_url") -> str:
+    """A page URL from the body or, for a withdrawal, from the Referer header (`source`)."""
     if value is None or value == "":
         return ""
     if not isinstance(value, str) or len(value) > MAX_URL_LENGTH:
         raise InvalidRequest(
-            "invalid_page_url", f"page_url must be a URL of at most {MAX_URL_LENGTH} characters"
+            "invalid_page_url", f"{source} must be a URL of at most {MAX_URL_LENGTH} characters"
         )
-    if not re.match(r"^https?://[^\s]+$", value):
-        raise InvalidRequest("invalid_page_url", "page_url must be an http(s) URL")
+    problem = url_problem(value)
+    if problem:
+        raise InvalidRequest("invalid_page_url", f"{source} {problem}")
     return value
+
+
+def parse_user_agent(raw: str | None) -> str:
+    """The User-Agent as recorded: decoded, free of control and bidi characters, clipped."""
+    text = header_text(raw or "")
+    bad = unsafe_character(text)
+    if bad:
+        raise InvalidRequest("invalid_user_agent", f"the User-Agent header holds {bad}")
+    return text[:MAX_USER_AGENT_LENGTH]
+
+
+def parse_origin(raw: str | None) -> str:
+    """The Origin header as recorded: absent, `null`, or scheme://host[:port]."""
+    if not raw:
+        return ""
+    text = header_text(raw)
+    problem = origin_problem(text) if len(text) <= MAX_ORIGIN_LENGTH else "is too long"
+    if problem:
+        raise InvalidRequest("invalid_origin", f"the Origin header {problem}")
+    return text
 
 
 def anonymise_ip(address: str | None, mode: str, key: bytes) -> str:

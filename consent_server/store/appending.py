@@ -3,9 +3,10 @@
 `prepare` does everything that needs no lock: the timestamp, the canonical form that is hashed,
 the row values. Placing is the critical section, run while the chain head is locked: read the
 head, step aside for a replayed Idempotency-Key, otherwise hash the record onto the head, insert
-it, count it in the rollup and move the head. `place_with_statements` does that statement by
-statement; postgres.py does it in one statement. `SQLStore.link_and_insert` (sql.py) runs either
-and answers a replay with the record the key already made.
+it, count it in the rollup, move the head and claim its Idempotency-Key (request_keys.py).
+`place_with_statements` does that statement by statement; postgres.py does it in one statement.
+`SQLStore.link_and_insert` (sql.py) runs either and answers a replay with the record the key
+already made.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from ..records import Record
 from ..timestamps import utc_now
 from .chain_ends import MOVE_HEAD, read_head
 from .dialect import Dialect
+from .request_keys import CLAIM, CLAIMED, PRUNE, RequestKey, RequestKeyReused
 from .rollup import COUNT_ONE
 from .rows import COLUMN_NAMES, COLUMNS, record_from_row, row_values
 
-# The record an Idempotency-Key already made. The `<> ''` lets the database use the partial unique
-# index on request_id; without it, every lookup would scan the whole log under the chain's lock.
-REPLAYED = f"SELECT {COLUMNS} FROM consent_log WHERE request_id = {{rid}} AND request_id <> ''"
+RECORD_AT = f"SELECT {COLUMNS} FROM consent_log WHERE seq = {{seq}}"
 INSERT = (
     f"INSERT INTO consent_log ({COLUMNS}) VALUES ({', '.join(f'{{{n}}}' for n in COLUMN_NAMES)})"
 )
@@ -65,12 +65,13 @@ def prepare(record: Record) -> Pending:
     return Pending(stamped, hashed_content(stamped), row_values(stamped))
 
 
-def place_with_statements(connection: Any, dialect: Dialect, pending: Pending) -> Placement | None:
-    """Lock and read the head, then link in Python and insert, count and move the head; None when
-    the record's request id made a record already."""
+def place_with_statements(
+    connection: Any, dialect: Dialect, pending: Pending, key: RequestKey | None = None
+) -> Placement | None:
+    """Lock and read the head, then link in Python and insert, count, move the head and claim the
+    key; None when the key is claimed in its scope already."""
     seq, prev_hash = read_head(connection, dialect)
-    request_id = pending.record.request_id
-    if request_id and replayed(connection, dialect, request_id) is not None:
+    if key is not None and claim_of(connection, dialect, key) is not None:
         return None
     seq += 1
     hash_ = link_hash(seq, prev_hash, pending.content)
@@ -78,10 +79,38 @@ def place_with_statements(connection: Any, dialect: Dialect, pending: Pending) -
     connection.execute(dialect.sql(INSERT), values)
     connection.execute(dialect.sql(COUNT_ONE), values)
     connection.execute(dialect.sql(MOVE_HEAD), {"seq": seq, "hash": hash_})
+    if key is not None:
+        claim(connection, dialect, key, pending.record, seq)
     return Placement(seq, prev_hash, hash_)
 
 
-def replayed(connection: Any, dialect: Dialect, request_id: str) -> Record | None:
-    """The record an Idempotency-Key already made, if any."""
-    row = connection.execute(dialect.sql(REPLAYED), {"rid": request_id}).fetchone()
-    return record_from_row(row) if row else None
+def claim(connection: Any, dialect: Dialect, key: RequestKey, record: Record, seq: int) -> None:
+    """File the key under its scope (and its owner's), and let keys older than a day go."""
+    params = key.params() | {
+        "consent_id": record.consent_id,
+        "seq": seq,
+        "created_at": record.created_at,
+    }
+    for scope in filter(None, (key.scope, key.owner_scope)):
+        connection.execute(dialect.sql(CLAIM), params | {"scope": scope})
+    connection.execute(dialect.sql(PRUNE), params)
+
+
+def claim_of(connection: Any, dialect: Dialect, key: RequestKey) -> Any:
+    """The live claim on the key in its scope: operation, body digest and seq, or None."""
+    return connection.execute(dialect.sql(CLAIMED), key.params()).fetchone()
+
+
+def replayed(connection: Any, dialect: Dialect, key: RequestKey) -> Record | None:
+    """The record the key's claim made, after checking the claim was made by this very request
+    (RequestKeyReused otherwise); None when the key is not claimed in its scope."""
+    found = claim_of(connection, dialect, key)
+    if found is None:
+        return None
+    key.check_replay(found["operation"], found["body_digest"])
+    row = connection.execute(dialect.sql(RECORD_AT), {"seq": found["seq"]}).fetchone()
+    if row is None:
+        raise RequestKeyReused(
+            "the record this Idempotency-Key made is no longer in the log; send a new key"
+        )
+    return record_from_row(row)

@@ -10,10 +10,28 @@ from ..chain import VerifyResult
 from ..records import Record
 from ..signing import PublicKey, SigningKey
 from .chain_ends import ChainState
+from .request_keys import RequestKey
 
 
 class StoreUnavailable(RuntimeError):
     """The log cannot be read or written right now (locked, read-only, unreachable)."""
+
+
+@dataclass(frozen=True)
+class Scrub:
+    """What the store did so that erased values leave its files, and whether it completed."""
+
+    method: str
+    completed: bool
+
+
+@dataclass(frozen=True)
+class AdminSession:
+    """A dashboard session as the store keeps it: hashes only, and when it started and was seen."""
+
+    token_hash: str
+    started_at: str
+    seen_at: str
 
 
 @dataclass(frozen=True)
@@ -30,8 +48,12 @@ class ConsentStore(ABC):
     """An append-only, hash-chained log of consent decisions."""
 
     @abstractmethod
-    def append(self, record: Record) -> Record:
-        """Link the record to the chain head and commit it; return it with seq and hashes."""
+    def append(self, record: Record, key: RequestKey | None = None) -> Record:
+        """Link the record to the chain head and commit it; return it with seq and hashes.
+
+        With a key already claimed in its scope by the same request, return the record that
+        request made instead; raise RequestKeyReused when it was another request.
+        """
 
     @abstractmethod
     def latest(self, consent_id: str) -> Record | None:
@@ -42,8 +64,31 @@ class ConsentStore(ABC):
         """Every record of a consent id, oldest first."""
 
     @abstractmethod
-    def erase(self, consent_id: str, erase_record: Record) -> Record:
-        """Blank the personal fields of a consent id and append the erase record, atomically."""
+    def erase(self, consent_id: str, erase_record: Record, key: RequestKey | None = None) -> Record:
+        """Blank the personal fields of a consent id (and forget its request keys) and append
+        the erase record, atomically; a key is handled as by `append`."""
+
+    @abstractmethod
+    def scrub(self) -> Scrub:
+        """Make erased values leave the database's files (WAL, dead row versions) now."""
+
+    @abstractmethod
+    def start_admin_session(self, session_hash: str, token_hash: str, now: str) -> None:
+        """Keep a new dashboard session."""
+
+    @abstractmethod
+    def admin_session(self, session_hash: str) -> AdminSession | None:
+        """A kept dashboard session, or None when it ended or never existed."""
+
+    @abstractmethod
+    def touch_admin_session(self, session_hash: str, now: str) -> None:
+        """Note that a session was used now."""
+
+    @abstractmethod
+    def end_admin_sessions(
+        self, session_hash: str = "", started_before: str = "", seen_before: str = ""
+    ) -> None:
+        """End one session, and every session started or last seen before the given times."""
 
     @abstractmethod
     def page(self, record_filter: RecordFilter, before: int | None, limit: int) -> list[Record]:

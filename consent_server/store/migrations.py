@@ -22,6 +22,9 @@ STEPS: tuple[tuple[str, ...], ...] = (
     # 2 (signed purges): `detail` for system records, the anchor named by a purge record, guards
     # on the anchor and the head, and purge records kept forever.
     ("signed_purges_{backend}.sql",),
+    # 3: Idempotency-Keys scoped to their requester (request_keys), dashboard sessions the
+    # server can end (admin_sessions); the log's unique index on request_id goes.
+    ("schema_keys_and_sessions.sql",),
 )
 
 VERSION_TABLE = (

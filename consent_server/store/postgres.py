@@ -10,6 +10,7 @@ advisory lock, so instances starting together apply each step once.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 import weakref
@@ -18,8 +19,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from .appending import Pending, Placement
-from .base import StoreUnavailable
+from .base import Scrub, StoreUnavailable
 from .dialect import POSTGRES
+from .request_keys import CLAIM_UPDATE, KEY_COLUMNS, RequestKey
 from .rollup import KEY_SOURCE_COLUMNS, count_into_rollup
 from .rows import COLUMN_NAMES, COLUMNS
 from .sql import SQLStore
@@ -29,8 +31,10 @@ FETCH_BATCH = 2000
 CONTENT_COLUMNS = [name for name in COLUMN_NAMES if name not in ("seq", "prev_hash", "hash")]
 
 # One statement, one round trip: lock the head, link and hash the record (the same hash as
-# chain.link_hash), insert it, move the head and count it in the rollup. A replayed
-# Idempotency-Key inserts nothing and returns no row.
+# chain.link_hash), claim its Idempotency-Key in the key's scope (request_keys.py), insert it,
+# file the key under its owner too, move the head and count it in the rollup. A key claimed in
+# its scope already (and not yet a day old) inserts nothing and returns no row. The key CTEs read
+# the head first, so every append takes the head's lock before any key row's.
 APPEND = f"""
 WITH head AS (
     SELECT seq + 1 AS seq, hash AS prev_hash FROM chain_head WHERE id = 1 FOR UPDATE
@@ -39,13 +43,30 @@ WITH head AS (
         convert_to(prev_hash || chr(10) || seq::text || chr(10), 'UTF8') || %(content)s
     ), 'hex') AS hash
     FROM head
+), claimed AS (
+    INSERT INTO request_keys ({KEY_COLUMNS})
+    SELECT %(key_scope)s, %(key_id)s, %(key_operation)s, %(key_body)s, %(consent_id)s,
+        linked.seq, %(created_at)s
+    FROM linked WHERE %(key_scope)s <> ''
+    {CLAIM_UPDATE.replace("{key_expired_before}", "%(key_expired_before)s")}
+    RETURNING seq
 ), inserted AS (
     INSERT INTO consent_log ({COLUMNS})
     SELECT linked.seq, {", ".join(f"%({name})s" for name in CONTENT_COLUMNS)},
         linked.prev_hash, linked.hash
     FROM linked
-    ON CONFLICT (request_id) WHERE request_id <> '' DO NOTHING
+    WHERE %(key_scope)s = '' OR EXISTS (SELECT 1 FROM claimed)
     RETURNING seq, prev_hash, hash, {KEY_SOURCE_COLUMNS}
+), owned AS (
+    INSERT INTO request_keys ({KEY_COLUMNS})
+    SELECT %(key_owner_scope)s, %(key_id)s, %(key_operation)s, %(key_body)s, %(consent_id)s,
+        inserted.seq, %(created_at)s
+    FROM inserted WHERE %(key_owner_scope)s <> ''
+    {CLAIM_UPDATE.replace("{key_expired_before}", "%(key_expired_before)s")}
+), pruned AS (
+    DELETE FROM request_keys
+    WHERE created_at < %(key_expired_before)s AND EXISTS (SELECT 1 FROM inserted)
+        AND request_id <> %(key_id)s
 ), moved AS (
     UPDATE chain_head SET seq = inserted.seq, hash = inserted.hash
     FROM inserted WHERE chain_head.id = 1
@@ -54,6 +75,24 @@ WITH head AS (
 )
 SELECT seq, prev_hash, hash FROM inserted
 """
+NO_KEY = RequestKey(key="", scope="", operation="").params()
+# How long the VACUUM after an erasure may take before it is left to autovacuum, and how often it
+# is repeated while older transactions keep old row versions alive.
+SCRUB_TIMEOUT_MS = 30_000
+SCRUB_ATTEMPTS = 5
+SCRUB_PAUSE = 0.2
+LEFT_BEHIND = re.compile(r"(\d+) are dead but not yet removable|tuples missed: (\d+)")
+
+
+def _left_dead_rows(reports: list[str]) -> bool:
+    """Whether VACUUM VERBOSE reported old row versions it could not remove."""
+    return any(
+        int(count or 0) > 0
+        for report in reports
+        for match in LEFT_BEHIND.finditer(report or "")
+        for count in match.groups()
+    )
+
 
 try:
     import psycopg
@@ -63,9 +102,12 @@ except ImportError:  # pragma: no cover - depends on the installed extras
     psycopg = None
 
 
-def place_in_one_statement(connection: Any, pending: Pending) -> Placement | None:
+def place_in_one_statement(
+    connection: Any, pending: Pending, key: RequestKey | None = None
+) -> Placement | None:
     """Link and insert in one statement, so the head stays locked for one round trip only."""
-    row = connection.execute(APPEND, pending.values | {"content": pending.content}).fetchone()
+    params = pending.values | (key.params() if key else NO_KEY) | {"content": pending.content}
+    row = connection.execute(APPEND, params).fetchone()
     return Placement(row["seq"], row["prev_hash"], row["hash"]) if row else None
 
 
@@ -172,8 +214,38 @@ class PostgresStore(SQLStore):
         """An autocommit connection: the one statement is its own transaction."""
         return self._connection()
 
-    def _place(self, connection: Any, pending: Pending) -> Placement | None:
-        return place_in_one_statement(connection, pending)
+    def _place(self, connection: Any, pending: Pending, key: RequestKey | None) -> Placement | None:
+        return place_in_one_statement(connection, pending, key)
+
+    def scrub(self) -> Scrub:
+        """VACUUM the tables an erasure changed, so the old row versions go.
+
+        A VACUUM cannot remove a row version that a transaction older than the erasure may still
+        read; its report says how many it left, and it is run again a few times while it leaves
+        any. Bounded in time; what remains is left to autovacuum and `completed` is false.
+        """
+        reports: list[str] = []
+        try:
+            with self._connection() as connection:
+
+                def keep(notice: Any) -> None:
+                    reports.append(notice.message_primary)
+
+                connection.add_notice_handler(keep)
+                connection.execute(f"SET statement_timeout = {SCRUB_TIMEOUT_MS}")
+                try:
+                    for attempt in range(SCRUB_ATTEMPTS):
+                        reports.clear()
+                        connection.execute("VACUUM (VERBOSE) consent_log, request_keys")
+                        if not _left_dead_rows(reports):
+                            return Scrub("postgres_vacuum", completed=True)
+                        time.sleep(SCRUB_PAUSE * (attempt + 1))
+                finally:
+                    connection.execute("RESET statement_timeout")
+                    connection.remove_notice_handler(keep)
+        except StoreUnavailable:
+            pass
+        return Scrub("postgres_vacuum", completed=False)
 
     def reading(self) -> Any:
         return self._transaction()

@@ -19,12 +19,13 @@ from ..chain import VerifyResult
 from ..records import Record
 from ..signing import PublicKey, SigningKey
 from ..timestamps import utc_now
-from . import migrations, retention
+from . import admin_sessions, migrations, retention
 from .appending import Pending, Placement, place_with_statements, prepare, replayed
-from .base import ConsentStore, RecordFilter, StoreUnavailable
+from .base import AdminSession, ConsentStore, RecordFilter, StoreUnavailable
 from .chain_ends import ChainState, read_anchor, read_head, read_state
 from .csv_export import csv_chunks, csv_line_sql
 from .dialect import Dialect
+from .request_keys import FORGET, RequestKey
 from .rows import COLUMNS, record_from_row
 from .stats import compute_stats
 from .verification import verify_log
@@ -90,29 +91,51 @@ class SQLStore(ConsentStore):
         record in a single statement."""
         return self.writing()
 
-    def _place(self, connection: Any, pending: Pending) -> Placement | None:
+    def _place(self, connection: Any, pending: Pending, key: RequestKey | None) -> Placement | None:
         """How this backend puts a prepared record at the head (appending.py)."""
-        return place_with_statements(connection, self.dialect, pending)
+        return place_with_statements(connection, self.dialect, pending, key)
 
-    def link_and_insert(self, connection: Any, pending: Pending) -> Record:
+    def link_and_insert(
+        self, connection: Any, pending: Pending, key: RequestKey | None = None
+    ) -> Record:
         """The append's critical section: the record as stored, or, for a replayed
         Idempotency-Key, the record that key made."""
-        placement = self._place(connection, pending)
+        placement = self._place(connection, pending, key)
         if placement is None:
-            return replayed(connection, self.dialect, pending.record.request_id)
+            return replayed(connection, self.dialect, key)
         return pending.placed(placement)
 
-    def append(self, record: Record) -> Record:
+    def append(self, record: Record, key: RequestKey | None = None) -> Record:
         pending = prepare(record)
         with self._appending() as connection:
-            return self.link_and_insert(connection, pending)
+            return self.link_and_insert(connection, pending, key)
 
-    def erase(self, consent_id: str, erase_record: Record) -> Record:
+    def erase(self, consent_id: str, erase_record: Record, key: RequestKey | None = None) -> Record:
+        """Under the chain's lock: answer a replayed key, or blank the personal fields, forget the
+        consent id's request keys (they hold digests of its client) and log the erasure."""
         pending = prepare(erase_record)
         with self.writing() as connection:
             read_head(connection, self.dialect)
+            earlier = replayed(connection, self.dialect, key) if key else None
+            if earlier is not None:
+                return earlier
             connection.execute(self.dialect.sql(ERASE_PERSONAL_FIELDS), {"cid": consent_id})
-            return self.link_and_insert(connection, pending)
+            connection.execute(self.dialect.sql(FORGET), {"cid": consent_id})
+            return self.link_and_insert(connection, pending, key)
+
+    def start_admin_session(self, session_hash: str, token_hash: str, now: str) -> None:
+        admin_sessions.start(self, session_hash, token_hash, now)
+
+    def admin_session(self, session_hash: str) -> AdminSession | None:
+        return admin_sessions.find(self, session_hash)
+
+    def touch_admin_session(self, session_hash: str, now: str) -> None:
+        admin_sessions.touch(self, session_hash, now)
+
+    def end_admin_sessions(
+        self, session_hash: str = "", started_before: str = "", seen_before: str = ""
+    ) -> None:
+        admin_sessions.end(self, session_hash, started_before, seen_before)
 
     def _upgrade(self, connection: Any) -> None:
         """Apply pending schema steps; the caller holds the schema lock in an open transaction."""

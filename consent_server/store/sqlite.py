@@ -2,7 +2,8 @@
 
 `BEGIN IMMEDIATE` takes the database's write lock before the chain head is read, so every gunicorn
 worker process extends the same chain; `synchronous=FULL` makes the commit durable before `append`
-returns. Writers first queue on a file lock beside the database (`flock`), which hands the turn to
+returns. `secure_delete` overwrites freed space with zeros, so an erased value does not linger in
+the database file (`scrub` empties the -wal file after an erasure). Writers first queue on a file lock beside the database (`flock`), which hands the turn to
 the next writer the moment it is released: SQLite's own busy handler sleeps a millisecond or more
 on every collision, which would cap a busy server far below what the disk can commit. A writer
 holds that lock for one transaction, itself bounded by the busy timeout.
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .base import StoreUnavailable
+from .base import Scrub, StoreUnavailable
 from .dialect import SQLITE
 from .sql import SQLStore
 from .urls import SYNCHRONOUS_MODES
@@ -50,6 +51,7 @@ class SQLiteStore(SQLStore):
             connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
+            connection.execute("PRAGMA secure_delete = ON")
             if not self._schema_ready:
                 self._upgrade_locked(connection)
                 self._schema_ready = True
@@ -166,6 +168,18 @@ class SQLiteStore(SQLStore):
                 yield rows
         finally:
             connection.close()
+
+    def scrub(self) -> Scrub:
+        """Move every page into the database file and empty the -wal file, which still holds the
+        pages as they were before an erasure (`secure_delete` zeroes what the file frees). It
+        waits, up to the busy timeout, for readers of older snapshots; `completed` says whether
+        they let it finish."""
+        try:
+            with self._writers_turn(), self._guard():
+                row = self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except StoreUnavailable:
+            return Scrub("sqlite_wal_checkpoint", completed=False)
+        return Scrub("sqlite_wal_checkpoint", completed=row[0] == 0)
 
     def close(self) -> None:
         connection = getattr(self._local, "connection", None)

@@ -84,8 +84,8 @@ def test_one_megabyte_body_is_413(client, row_count):
 
 def test_unknown_category_with_manifest_is_400(make_app, manifest_path, row_count):
     client = make_app(MANIFEST=str(manifest_path)).test_client()
-    response = post_consent(client, body_with(choices={"analytics": True, "tracking": True}))
-    assert_json_error(response, 400, "unknown_category")
+    body = body_with(choices={"analytics": True, "tracking": True}, policy_version="abc123")
+    assert_json_error(post_consent(client, body), 400, "unknown_category")
     assert row_count() == 0
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from consent_server.chain import seal_personal_fields
 from consent_server.records import Record
-from consent_server.store import ConsentStore, open_store
-from consent_server.store.appending import REPLAYED
+from consent_server.store import ConsentStore
 
 from .helpers import PUBLIC_KEYS, SIGNING_KEY
 
@@ -172,39 +170,8 @@ def test_service_choices_are_covered_by_the_hash(store, backend):
     assert store.verify().first_broken == 3
 
 
-def test_a_replayed_request_id_returns_the_first_record_and_appends_nothing(backend):
-    store = backend.open()
-    first = make_record(0)
-    first.request_id = "replayed-request-0001"
-    stored = store.append(first)
-    again = make_record(1)
-    again.request_id = "replayed-request-0001"
-
-    replayed = store.append(again)
-
-    assert (replayed.seq, replayed.hash, replayed.page_url) == (
-        stored.seq,
-        stored.hash,
-        stored.page_url,
-    )
-    assert backend.query("SELECT COUNT(*) FROM consent_log")[0][0] == 1
-    assert store.append(make_record(2)).seq == stored.seq + 1
-    assert store.verify().ok
-
-
 def test_append_leaves_the_callers_record_as_it_was(backend):
     record = make_record(0)
     stored = backend.open().append(record)
     assert stored.seq == 1 and stored.created_at and stored.hash
     assert (record.seq, record.created_at, record.prev_hash, record.hash) == (0, "", "", "")
-
-
-def test_the_replay_lookup_uses_the_request_id_index(db_path):
-    """A lookup that scanned the log would run under the chain's lock on every banner decision."""
-    store = open_store(f"sqlite:///{db_path}")
-    store.append(make_record(0))
-    with sqlite3.connect(db_path) as connection:
-        plan = connection.execute(
-            "EXPLAIN QUERY PLAN " + REPLAYED.format(rid=":rid"), {"rid": "some-request-0001"}
-        ).fetchall()
-    assert "consent_log_by_request_id" in " ".join(str(step) for step in plan)

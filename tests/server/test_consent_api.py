@@ -149,6 +149,7 @@ def test_required_categories_from_manifest_are_always_granted(make_app, manifest
         **VALID_BODY,
         "method": "reject_all",
         "choices": {"analytics": False, "necessary": False},
+        "policy_version": "abc123",
     }
     response = post_consent(client, body)
     assert response.status_code == 201
@@ -166,7 +167,7 @@ def test_manifest_change_is_picked_up_without_restart(make_app, manifest_path, m
 
     monkeypatch.setattr(manifest_module, "RECHECK_SECONDS", 0)
     client = make_app(MANIFEST=str(manifest_path)).test_client()
-    body = {**VALID_BODY, "choices": {"video": True}}
+    body = {**VALID_BODY, "choices": {"video": True}, "policy_version": "abc123"}
     assert post_consent(client, body).status_code == 400
     data = json.loads(manifest_path.read_text())
     data["categories"].append({"id": "video", "title": "Video", "required": False})
@@ -245,7 +246,12 @@ def test_service_level_choices_are_recorded_and_withdrawn(make_app, manifest_pat
     manifest_path.write_text(json.dumps(data))
     app = make_app(MANIFEST=str(manifest_path))
     client = app.test_client()
-    body = {**VALID_BODY, "method": "custom", "choices": {"analytics": False, "media": False}}
+    body = {
+        **VALID_BODY,
+        "method": "custom",
+        "choices": {"analytics": False, "media": False},
+        "policy_version": "abc123",
+    }
     response = post_consent(client, {**body, "services": {"youtube": True}})
     assert response.status_code == 201
     assert response.get_json()["services"] == {"youtube": True}
