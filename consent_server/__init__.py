@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, Response
+try:
+    from flask import Flask, Response
+except ModuleNotFoundError as missing:  # `pip install mkdocs-consent` brings the plugin alone
+    raise ModuleNotFoundError(
+        f"the consent server needs {missing.name!r}: pip install 'mkdocs-consent[server]'",
+        name=missing.name,
+    ) from None
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import admin, api, dashboard, ops, site
@@ -24,6 +29,7 @@ from .admin_auth import DashboardSessions
 from .config import ConfigError, load_settings, verifying_keys
 from .context import Services
 from .cors import init_visitor_cors
+from .data_dir import default_database_url, instance_path
 from .errors import register_error_handlers
 from .manifest import ManifestSource
 from .origins import parse_rules
@@ -32,16 +38,12 @@ from .readiness import init_readiness
 from .store import open_store
 from .tokens import TokenSigner
 
-__all__ = ["ConfigError", "create_app"]
-
-
-def instance_path() -> str:
-    """Where the default SQLite log lives: CONSENT_INSTANCE_PATH, or Flask's instance folder."""
-    return os.environ.get("CONSENT_INSTANCE_PATH") or Flask(__name__).instance_path
+__all__ = ["ConfigError", "create_app", "database_url", "instance_path"]
 
 
 def database_url(settings: Mapping[str, Any], instance: str) -> str:
-    return settings["DATABASE_URL"] or f"sqlite:///{os.path.join(instance, 'consent.sqlite3')}"
+    """CONSENT_DATABASE_URL, or the SQLite log in the data folder (data_dir.py)."""
+    return settings["DATABASE_URL"] or default_database_url(instance)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

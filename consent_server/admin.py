@@ -46,8 +46,8 @@ def verify_log() -> Response:
 
 @bp.get("/stats")
 def stats() -> Response:
-    bucket = stats_bucket_arg()
-    return jsonify(stats_body(record_filter_from_args(), bucket))
+    record_filter = record_filter_from_args()
+    return jsonify(stats_body(record_filter, stats_bucket_arg(record_filter)))
 
 
 @bp.get("/policies")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import sys
 from pathlib import Path
@@ -15,7 +14,8 @@ from .cli_common import fail, opened_log, settings, timestamp
 from .cli_evidence import EVIDENCE_COMMANDS
 from .cli_log import LOG_COMMANDS
 from .config import ConfigError
-from .demo_site import serving_site, site_settings, two_origins_problem
+from .data_dir import describe_log, log_problem
+from .demo import demo
 from .exports import MIMETYPES, export_chunks
 from .serving import default_threads, default_workers, run
 from .store import RecordFilter, StoreUnavailable
@@ -37,14 +37,27 @@ def main() -> None:
     type=click.IntRange(1, 64),
     help="Threads per worker (default: 1 on SQLite, 4 on PostgreSQL).",
 )
-def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
+@click.option(
+    "--allow-log-in-prefix",
+    is_flag=True,
+    help="Start even with the SQLite log inside the Python environment "
+    "(also CONSENT_ALLOW_LOG_IN_PREFIX=true).",
+)
+def serve(
+    host: str, port: int, workers: int | None, threads: int | None, allow_log_in_prefix: bool
+) -> None:
     """Run the server under gunicorn with production defaults."""
     current = settings()
+    url = database_url(current, instance_path())
+    allowed = allow_log_in_prefix or current["ALLOW_LOG_IN_PREFIX"]
+    problem = log_problem(url, chosen=bool(current["DATABASE_URL"]), allow_in_prefix=allowed)
+    if problem:
+        fail(problem)
     try:
         create_app().extensions["consent"].store.close()
     except (ConfigError, StoreUnavailable) as error:
         fail(str(error))
-    url = database_url(current, instance_path())
+    click.echo(f"Consent log: {describe_log(url)}", err=True)
     run(
         create_app,
         host,
@@ -52,60 +65,6 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
         workers or default_workers(),
         threads=threads or default_threads(url),
     )
-
-
-@main.command()
-@click.option(
-    "--site-dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="A built MkDocs site to serve next to the API.",
-)
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option(
-    "--site-port",
-    type=click.IntRange(1, 65535),
-    help="Serve the site on this port and the server on --port: two origins, as in production "
-    "(CORS is set up for the site). The site must be built with endpoint: http://HOST:PORT/api/v1.",
-)
-def demo(site_dir: Path | None, host: str, port: int, site_port: int | None) -> None:
-    """Run a local demo: SQLite log, the example site, and a fresh admin token."""
-    url = f"http://{host}:{port}/"
-    problem = site_port and two_origins_problem(site_dir, port, site_port, url + "api/v1")
-    if problem:
-        fail(problem)
-    instance = Path(instance_path())
-    instance.mkdir(parents=True, exist_ok=True)
-    secret_file = instance / "demo-secret"
-    if not secret_file.exists():
-        secret_file.write_text(secrets.token_urlsafe(48))
-        secret_file.chmod(0o600)
-    admin_token = secrets.token_urlsafe(32)
-    os.environ.update(
-        {
-            "CONSENT_DEMO": "true",
-            "CONSENT_SECRET_KEYS": secret_file.read_text().strip(),
-            "CONSENT_COOKIE_SECURE": "false",
-            "CONSENT_ADMIN_TOKENS": _token_line(admin_token),
-        }
-    )
-    if site_dir:
-        os.environ.update(site_settings(site_dir, host, site_port))
-    try:
-        create_app().extensions["consent"].store.close()
-    except (ConfigError, StoreUnavailable) as error:
-        fail(str(error))
-    with serving_site(site_dir, host, site_port) as site_url:
-        site_line = f"Site (another origin) at {site_url}\n" if site_url else ""
-        click.echo(
-            f"\nConsent demo running at {url}\n{site_line}"
-            f"Admin token (valid for this run): {admin_token}\n"
-            f"Pull the log:  curl -H 'Authorization: Bearer {admin_token}' "
-            f"'{url}api/v1/admin/consents?format=jsonl'\n"
-            "Stop with Ctrl-C.\n",
-            err=True,
-        )
-        run(create_app, host, port, 2, accesslog=None)
 
 
 def _token_line(token: str) -> str:
@@ -161,7 +120,7 @@ def export(
         click.echo(f"Exported {total} records to {output}", err=True)
 
 
-for command in (*LOG_COMMANDS, *EVIDENCE_COMMANDS):
+for command in (demo, *LOG_COMMANDS, *EVIDENCE_COMMANDS):
     main.add_command(command)
 
 

@@ -27,6 +27,8 @@ ADMIN_TOKEN_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEYS": [],
     "DATABASE_URL": None,
+    # `serve` refuses a SQLite log inside the Python environment unless this is true (data_dir.py).
+    "ALLOW_LOG_IN_PREFIX": False,
     "ALLOWED_ORIGINS": [],
     "ADMIN_TOKENS": [],
     "MANIFEST": None,
@@ -51,7 +53,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 LIST_SETTINGS = ("SECRET_KEYS", "ALLOWED_ORIGINS", "ADMIN_TOKENS", "VERIFY_KEYS")
-BOOL_SETTINGS = ("COOKIE_SECURE", "DEMO", "RATELIMIT_ENABLED")
+BOOL_SETTINGS = ("COOKIE_SECURE", "DEMO", "RATELIMIT_ENABLED", "ALLOW_LOG_IN_PREFIX")
 INT_SETTINGS = ("MAX_AGE_DAYS", "RETENTION_DAYS", "PROXY_HOPS", "MAX_CONTENT_LENGTH")
 
 

@@ -22,7 +22,7 @@ from .admin_auth import (
     signed_in,
     start_session,
 )
-from .admin_params import record_filter_from_args, stats_bucket_arg
+from .admin_params import page_args, record_filter_from_args, stats_bucket_arg
 from .context import services
 from .errors import ApiError
 from .exports import MIMETYPES
@@ -32,7 +32,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-RECENT_RECORDS = 50
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
 
 
 def require_session(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -91,15 +92,34 @@ def home() -> str:
 @bp.get("/stats.json")
 @require_session
 def stats_json() -> Response:
-    bucket = stats_bucket_arg()
-    return jsonify(stats_body(record_filter_from_args(), bucket))
+    """The admin API's statistics, and which categories are always granted (the page leaves them
+    out of acceptance rates: "necessary 100%" says nothing)."""
+    record_filter = record_filter_from_args()
+    body = stats_body(record_filter, stats_bucket_arg(record_filter))
+    return jsonify({**body, "required": sorted(services().categories()[1])})
 
 
 @bp.get("/records.json")
 @require_session
 def records_json() -> Response:
-    records = services().store.recent(RECENT_RECORDS)
-    return jsonify(records=[record.public() for record in records])
+    """One page of the filtered records, newest first; `next_before` asks for the next page."""
+    record_filter = record_filter_from_args()
+    before, limit = page_args(PAGE_SIZE, MAX_PAGE_SIZE)
+    store = services().store
+    found = store.page(record_filter, before, limit + 1)
+    shown = found[:limit]
+    return jsonify(
+        records=[record.public() for record in shown],
+        total=store.count(record_filter),
+        next_before=shown[-1].seq if len(found) > limit else None,
+    )
+
+
+@bp.get("/verify.json")
+@require_session
+def verify_json() -> Response:
+    """The whole chain checked, as the admin API's /verify answers."""
+    return jsonify(services().store.verify().as_dict())
 
 
 @bp.get("/policies.json")

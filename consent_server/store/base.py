@@ -91,8 +91,12 @@ class ConsentStore(ABC):
         """End one session, and every session started or last seen before the given times."""
 
     @abstractmethod
-    def recent(self, limit: int) -> list[Record]:
-        """The newest records, newest first."""
+    def page(self, record_filter: RecordFilter, before: int | None, limit: int) -> list[Record]:
+        """Up to `limit` records the filter covers, newest first, all below seq `before` if given.
+
+        Pages are cut by seq, not by offset: the next page starts below the last seq shown, so
+        records appended meanwhile never shift a page, and a deep page costs what the first does.
+        """
 
     @abstractmethod
     def records(self, record_filter: RecordFilter | None = None) -> Iterator[Record]:

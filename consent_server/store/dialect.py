@@ -36,7 +36,8 @@ class Dialect:
         return _spell(text, self.placeholder_format)
 
     def bucket_sql(self, bucket: str) -> str:
-        """SQL for the day (YYYY-MM-DD) or the week (its Monday) of a `day` column."""
+        """SQL for the day (YYYY-MM-DD) or the week (its Monday) of a `day` column; an hourly
+        source already holds the hour there."""
         return self.week_start if bucket == "week" else "day"
 
 

@@ -166,10 +166,14 @@ class SQLStore(ConsentStore):
             {"cid": consent_id},
         )
 
-    def recent(self, limit: int) -> list[Record]:
+    def page(self, record_filter: RecordFilter, before: int | None, limit: int) -> list[Record]:
+        where, params = filter_clause(record_filter, self.dialect)
+        values: dict[str, Any] = {**params, "limit": limit}
+        if before is not None:
+            where = f"{where} AND seq < {{before}}" if where else "WHERE seq < {before}"
+            values["before"] = before
         return self._select(
-            f"SELECT {COLUMNS} FROM consent_log ORDER BY seq DESC LIMIT {{limit}}",
-            {"limit": limit},
+            f"SELECT {COLUMNS} FROM consent_log {where} ORDER BY seq DESC LIMIT {{limit}}", values
         )
 
     def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[Record]:

@@ -16,9 +16,17 @@ from ..records import METHODS, VISITOR_METHODS
 from ..timestamps import start_of_day
 from .base import RecordFilter
 from .dialect import Database, Dialect
-from .rollup import ROLLUP_COLUMNS, log_as_rollup
+from .rollup import KEY_SOURCE_COLUMNS, ROLLUP_COLUMNS, ROLLUP_KEY_PARTS, log_as_rollup
 
 VISITOR_METHODS_SQL = ", ".join(f"'{method}'" for method in VISITOR_METHODS)
+# Hours come from the log itself, as the rollup counts whole days: the rollup's key, with the
+# hour ("2026-11-25T14") instead of the day in its `day` column, so the queries below serve both.
+_SOURCE_NAMES = {column: column for column in KEY_SOURCE_COLUMNS.split(", ")}
+HOURLY_KEY = ", ".join(
+    f"{'substr(created_at, 1, 13)' if name == 'day' else expression.format_map(_SOURCE_NAMES)}"
+    f" AS {name}"
+    for name, expression in ROLLUP_KEY_PARTS
+)
 
 
 def _midnight_before(moment: str) -> str:
@@ -65,10 +73,19 @@ class _SourceBuilder:
     def log(self, low: str | None, high: str | None) -> None:
         self.parts.append(log_as_rollup(self._where("created_at", low, high)))
 
+    def hours(self, low: str | None, high: str | None) -> None:
+        where = self._where("created_at", low, high)
+        self.parts.append(f"SELECT {HOURLY_KEY}, 1 AS n FROM consent_log {where}")
 
-def _source(dialect: Dialect, record_filter: RecordFilter) -> tuple[str, dict[str, str]]:
+
+def _source(
+    dialect: Dialect, record_filter: RecordFilter, bucket: str
+) -> tuple[str, dict[str, str]]:
     since, until = record_filter.since, record_filter.until
     builder = _SourceBuilder(dialect, record_filter.policy_version)
+    if bucket == "hour":
+        builder.hours(since, until)
+        return f"({builder.parts[0]}) AS src", builder.params
     first_full = since if since is None else _midnight_after(since)
     last_full = until if until is None else _midnight_before(until)
     if first_full is not None and last_full is not None and first_full >= last_full:
@@ -84,7 +101,7 @@ def _source(dialect: Dialect, record_filter: RecordFilter) -> tuple[str, dict[st
 
 def compute_stats(database: Database, record_filter: RecordFilter, bucket: str) -> dict[str, Any]:
     """Decisions per bucket and method, per policy version, GPC share and category acceptance."""
-    source, params = _source(database.dialect, record_filter)
+    source, params = _source(database.dialect, record_filter, bucket)
     with database.reading() as connection:
         per_bucket = connection.execute(
             f"SELECT {database.dialect.bucket_sql(bucket)} AS bucket, method, SUM(n) AS n "

@@ -1,4 +1,4 @@
-"""Accessibility, re-consent, Consent Mode, a server that is down, and the documentation screenshots."""
+"""Accessibility, re-consent, Consent Mode and a server that is down."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..conftest import require
-from .conftest import SCREENSHOTS, build_site, plugin_with
+from .conftest import build_site, plugin_with
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).parents[2] / "build/axe/node_modules/axe-core/axe.min.js"
@@ -119,24 +119,6 @@ def test_server_down_never_breaks_the_page(chromium, serve_site, tmp_path):
     page.reload()
     assert page.evaluate("window.analyticsRuns") == 1
     page.context.close()
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(("device", "viewport"), [("desktop", (1280, 800)), ("phone", (360, 740))])
-def test_screenshots_for_the_documentation(visit, scheme, device, viewport):
-    _, page = visit(
-        "material", color_scheme=scheme, viewport={"width": viewport[0], "height": viewport[1]}
-    )
-    banner = page.locator(BANNER)
-    expect(banner).to_be_visible()
-    box = banner.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport[0], "the banner fits the screen"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"banner-{device}-{scheme}.png")
-    page.click(f"{BANNER} [data-consent-action=customize]")
-    dialog_box = page.locator("[data-consent-dialog] .consent-box").bounding_box()
-    assert dialog_box["width"] <= viewport[0]
-    page.screenshot(path=SCREENSHOTS / f"dialog-{device}-{scheme}.png")
 
 
 def test_banner_works_at_200_percent_zoom(visit):

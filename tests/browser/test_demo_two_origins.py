@@ -73,7 +73,6 @@ def test_a_site_built_for_one_origin_is_refused_with_how_to_build_it(built_sites
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--site-port", "8124"], "--site-port needs --site-dir"),
         (["--site-dir", ".", "--port", "8124", "--site-port", "8124"], "must differ from --port"),
     ],
 )

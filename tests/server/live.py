@@ -58,18 +58,21 @@ class Demo:
     url: str
     admin_token: str
     process: subprocess.Popen
+    output: str = ""
 
 
 @contextmanager
 def running_demo(
-    site_dir: Path, instance: Path, *extra: str, port: int | None = None
+    site_dir: Path | None, instance: Path, *extra: str, port: int | None = None
 ) -> Iterator[Demo]:
-    """`consent-server demo` as a user starts it; stopped with Ctrl-C (SIGINT) afterwards."""
+    """`consent-server demo` as a user starts it (`python -m consent_server demo`), with the
+    example site when `site_dir` is None; stopped with Ctrl-C (SIGINT) afterwards."""
     port = port or free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("CONSENT_")}
     env["CONSENT_INSTANCE_PATH"] = str(instance)
+    site = ["--site-dir", str(site_dir)] if site_dir else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "consent_server.cli", "demo", "--site-dir", str(site_dir), "--port", str(port), *extra],
+        [sys.executable, "-m", "consent_server", "demo", *site, "--port", str(port), *extra],
         env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     try:
@@ -77,7 +80,7 @@ def running_demo(
         url = re.search(r"Consent demo running at (\S+)", output).group(1)
         token = re.search(r"Admin token \(valid for this run\): (\S+)", output).group(1)
         read_until(process.stderr, r"Booting worker", seconds=20)
-        yield Demo(url, token, process)
+        yield Demo(url, token, process, output)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
