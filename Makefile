@@ -11,7 +11,7 @@ SITE_ENDPOINT := $(if $(SITE_PORT),http://$(HOST):$(PORT)/api/v1,/api/v1)
 
 AXE := build/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: setup demo test lint site chromium axe bench clean
+.PHONY: setup demo test lint site chromium axe bench screenshots clean
 
 setup: $(VENV)/.installed
 
@@ -44,6 +44,10 @@ test: setup chromium axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The documentation's and the README's pictures, taken on this project's own site and dashboard.
+screenshots: setup chromium
+	CONSENT_SCREENSHOTS=$(abspath site/docs/img) $(BIN)/python -m pytest -q tests/browser/test_screenshots.py
 
 # Every benchmark runs, one at a time, even when one fails; figures and goals: bench/README.md.
 bench: setup chromium

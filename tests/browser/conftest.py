@@ -170,6 +170,8 @@ def plugin_with(**changes) -> dict:
     return plugin
 
 
+# Where the screenshot tests save what they see: build/ (ignored) unless `make screenshots` asks
+# for the documentation's folder, so a test run never changes the tracked pictures.
 SCREENSHOTS = Path(
-    os.environ.get("CONSENT_SCREENSHOTS", Path(__file__).parents[2] / "site/docs/img")
+    os.environ.get("CONSENT_SCREENSHOTS", Path(__file__).parents[2] / "build/screenshots")
 )
