@@ -21,7 +21,6 @@ from .config import ConsentPluginConfig
 from .notice_model import NONE, Notice
 
 log = get_plugin_logger(__name__)
-AUDIT_PATH = "consent/audit.json"
 CHECK_PATH = "consent/notice-check.json"
 COPY_NEEDED = {"sccs", "bcrs", "code_of_conduct", "certification"}
 DONE = ("present", "stated absent", "not applicable")
@@ -190,16 +189,9 @@ def read_table(site_dir: Path) -> dict[str, Any] | None:
 
 
 def write_table(site_dir: Path, table: dict[str, Any] | None) -> None:
-    """The table in consent/notice-check.json, and in the audit's report when there is one."""
+    """The table in consent/notice-check.json (the audit's report carries it too)."""
     if table is None:
         return
     own = site_dir / CHECK_PATH
     own.parent.mkdir(parents=True, exist_ok=True)
     own.write_text(json.dumps(table, indent=2, ensure_ascii=False), encoding="utf-8")
-    audit = site_dir / AUDIT_PATH
-    try:
-        data = json.loads(audit.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    data["privacy_notice"] = table
-    audit.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from .references import Reference, css_references, page_references
@@ -170,8 +170,14 @@ def grouped(findings: Sequence[Finding]) -> dict[tuple[str, str, str | None], li
     return groups
 
 
-def report_json(findings: Sequence[Finding]) -> str:
+def report_json(findings: Sequence[Finding], notice_check: dict[str, Any] | None = None) -> str:
     """The report as JSON, one finding a line (compact enough for JSON's C encoder)."""
     lines = [json.dumps(finding.as_dict(), ensure_ascii=False) for finding in findings]
     summary_json = json.dumps(summary(findings), ensure_ascii=False)
-    return '{"summary": ' + summary_json + ',\n"findings": [\n' + ",\n".join(lines) + "\n]}\n"
+    notice = ""
+    if notice_check is not None:
+        notice = '"privacy_notice": ' + json.dumps(notice_check, ensure_ascii=False) + ",\n"
+    return (
+        '{"summary": ' + summary_json + ",\n" + notice
+        + '"findings": [\n' + ",\n".join(lines) + "\n]}\n"
+    )  # fmt: skip

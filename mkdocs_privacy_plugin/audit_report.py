@@ -71,8 +71,14 @@ class SiteAudit:
         everything = [*references, *self.per_page]
         self.findings.extend(audit.findings_of(path, everything, self.services, self.own))
 
-    def finish(self, site_dir: Path, self_hosted: dict[str, int] | None = None) -> None:
-        """Read what the build did not render, write the report, log it, and fail if strict."""
+    def finish(
+        self,
+        site_dir: Path,
+        self_hosted: dict[str, int] | None = None,
+        notice_check: dict[str, Any] | None = None,
+    ) -> None:
+        """Read what the build did not render, write the report (with the privacy notice's
+        Art. 13 table, so an auditor finds both in one file), log it, and fail if strict."""
         for relative in audit.site_files(site_dir):
             if relative in self.seen:
                 continue
@@ -80,7 +86,8 @@ class SiteAudit:
             if relative.endswith(".html"):
                 references += self.per_page
             self.findings.extend(audit.findings_of(relative, references, self.services, self.own))
-        (site_dir / AUDIT_PATH).write_text(audit.report_json(self.findings), encoding="utf-8")
+        report_text = audit.report_json(self.findings, notice_check)
+        (site_dir / AUDIT_PATH).write_text(report_text, encoding="utf-8")
         report(self.findings, strict=self.mode == "strict", theme=self.theme,
                self_hosted=self_hosted or {})  # fmt: skip
 

@@ -108,6 +108,9 @@ class LegalSite:
             return
         self.check = art13.report(art13.check(self.plugin))
 
-    def write_check(self, site_dir: Path) -> None:
-        """Each language pass rewrites the audit report: the first pass's table goes back in."""
-        art13.write_table(site_dir, self.check or art13.read_table(site_dir))
+    def write_check(self, site_dir: Path) -> dict[str, Any] | None:
+        """Write the Art. 13 table and return it for the audit's report; a later language pass
+        (which checks nothing) hands on the first pass's table."""
+        table = self.check or art13.read_table(site_dir)
+        art13.write_table(site_dir, table)
+        return table

@@ -143,6 +143,6 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         if self.self_hoster is not None:
             finish_self_hosting(self.self_hoster, site)
             hosted = self.self_hoster.hosts
+        notice_check = self.legal.write_check(site)
         if self.config.audit != "off":
-            self.site_audit.finish(site, hosted)
-        self.legal.write_check(site)
+            self.site_audit.finish(site, hosted, notice_check)
