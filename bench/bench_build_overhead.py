@@ -30,6 +30,7 @@ EVENT_SHARE = """
 import json, sys, time, logging
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+import mkdocs.config.defaults, mkdocs.plugins  # loaded by every build, plugin or not
 started = time.process_time()
 from mkdocs_privacy_plugin import plugin
 imported = time.process_time() - started
