@@ -26,13 +26,9 @@ const consentApi = {
   /* The current decision as the site may read it; null before a choice or once it lapsed. */
   get() {
     const decision = currentDecision();
-    if (!decision) return null;
-    return {
-      choices: decision.choices,
+    return decision && {
+      ...pick(decision, ["choices", "method", "policy_version", "decided_at"]),
       services: decision.services || {},
-      method: decision.method,
-      policy_version: decision.policy_version,
-      decided_at: decision.decided_at,
       consent_id: decision.consent_id || null,
       token: decision.token || null,
       pending: Boolean(decision.pending || decision.undelivered), // not yet in the server's log

@@ -18,12 +18,14 @@ function storeDecision(decision) {
   }
 }
 
+/* In milliseconds; NaN for a date that cannot be read, which no comparison lets through. */
+const ageOf = (decision) => Date.now() - Date.parse(decision.decided_at);
+
 /* A decision counts only for the policy it was made on, and only for the configured lifetime. */
 function currentDecision() {
   const decision = storedDecision;
   if (!decision || decision.policy_version !== config.policyVersion) return null;
-  const age = Date.now() - Date.parse(decision.decided_at);
-  return age < config.lifetimeDays * DAY_MS ? decision : null;
+  return ageOf(decision) < config.lifetimeDays * DAY_MS ? decision : null;
 }
 
 function isRequired(categoryId) {
