@@ -31,7 +31,7 @@ const consentApi = {
       services: decision.services || {},
       consent_id: decision.consent_id || null,
       token: decision.token || null,
-      pending: Boolean(decision.pending || decision.undelivered), // not yet in the server's log
+      pending: !!(decision.pending || decision.undelivered), // not yet in the server's log
     };
   },
   open: () => show("dialog"),
@@ -72,9 +72,11 @@ function start() {
   deliverPending(); // what an earlier page could not send, even if it has lapsed since
   window.document$?.subscribe(runAllowedContent); // Material's instant navigation swaps pages
   whenStyled(() => {
-    const attributes = { type: "button", class: "consent-ui consent-opener" };
-    opener = element("button", { ...attributes, "data-consent-open": "" }, texts.settings_link);
-    document.body.appendChild(opener);
+    opener = element("button", {
+      type: "button",
+      class: "consent-ui consent-opener",
+      "data-consent-open": "",
+    }, document.body, texts.settings_link);
     if (!currentDecision() && !banner && !dialog) show("banner");
   });
 }

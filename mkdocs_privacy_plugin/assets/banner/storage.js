@@ -36,7 +36,7 @@ function isRequired(categoryId) {
 function isAllowed(categoryId, serviceId) {
   if (isRequired(categoryId)) return true;
   const decision = currentDecision();
-  return Boolean(decision && (decision.choices[categoryId] || decision.services?.[serviceId]));
+  return !!(decision && (decision.choices[categoryId] || decision.services?.[serviceId]));
 }
 
 const anyTrue = (flags) => Object.values(flags || {}).some(Boolean);
@@ -44,5 +44,5 @@ const anyTrue = (flags) => Object.values(flags || {}).some(Boolean);
 /* "Withdraw consent" is offered only to a visitor who has allowed something. */
 function hasGrantedAnything() {
   const decision = currentDecision();
-  return Boolean(decision) && (anyTrue(decision.choices) || anyTrue(decision.services));
+  return !!decision && (anyTrue(decision.choices) || anyTrue(decision.services));
 }
