@@ -46,16 +46,19 @@ function buildBanner() {
   document.body.prepend(banner); // first in the page, so the keyboard reaches it first
 }
 
-function show(layer) {
+/* One layer at a time; closing it gives the focus back to where it was before. */
+function show(buildLayer) {
   closeLayers(true);
   focusBeforeLayer = document.activeElement;
-  if (layer === "dialog") {
-    buildDialog();
-    (dialog.querySelector("input:not([disabled]),button") || dialog).focus();
-  } else {
-    buildBanner();
-  }
+  buildLayer();
   toggleOpener();
+}
+
+const showBanner = () => show(buildBanner);
+
+function showDialog() {
+  show(buildDialog);
+  (dialog.querySelector("input:not([disabled]),button") || dialog).focus();
 }
 
 function closeLayers(keepFocus) {
@@ -69,7 +72,7 @@ function closeLayers(keepFocus) {
 /* Closing the dialog without deciding brings the banner back to a visitor yet to decide. */
 function closeDialog() {
   closeLayers();
-  if (!currentDecision()) show("banner");
+  if (!currentDecision()) showBanner();
 }
 
 function toggleOpener() {

@@ -2,7 +2,7 @@
 const ACTIONS = {
   "accept-all": acceptAll,
   "reject-all": rejectAll,
-  customize: () => show("dialog"),
+  customize: showDialog,
   save: saveDialog,
   withdraw,
   close: closeDialog,
@@ -15,7 +15,7 @@ document.addEventListener("click", (event) => {
   if (!target) return;
   if (target.hasAttribute("data-consent-open")) {
     event.preventDefault(); // a reopen link may also be a real link to the cookie policy
-    show("dialog");
+    showDialog();
     return;
   }
   ACTIONS[target.dataset.consentAction]?.(target.closest("[data-consent-embed]"));
@@ -34,7 +34,7 @@ const consentApi = {
       pending: !!(decision.pending || decision.undelivered), // not yet in the server's log
     };
   },
-  open: () => show("dialog"),
+  open: showDialog,
   on(event, listener) {
     if (event === "change") changeListeners.push(listener);
   },
@@ -49,7 +49,7 @@ const consentApi = {
     }
     storedDecision = null;
     applyDecision(null);
-    show("banner");
+    showBanner();
   },
 };
 window.consent = consentApi;
@@ -77,7 +77,7 @@ function start() {
       class: "consent-ui consent-opener",
       "data-consent-open": "",
     }, document.body, texts.settings_link);
-    if (!currentDecision() && !banner && !dialog) show("banner");
+    if (!currentDecision() && !banner && !dialog) showBanner();
   });
 }
 
