@@ -17,8 +17,6 @@ BANNER_TEXT_KEYS = (
     "policy_link", "privacy_link",
 )  # fmt: skip
 CATEGORY_KEYS = ("id", "title", "description", "required", "gpc")
-# The kinds of decision a consent record can hold; each is shown to visitors as `method_<kind>`.
-CONSENT_METHODS = ("accept_all", "reject_all", "custom", "withdraw", "erase")
 SERVICE_KEYS = ("id", "name", "provider", "category", "purpose", "cookies")
 
 
@@ -32,9 +30,10 @@ def banner_config(
 ) -> dict[str, Any]:
     """The banner's settings; the page links are added per page by the head injector.
 
-    `methods` names each kind of decision in the page's language, for the self-service history.
+    Every page carries them, so values the script reads as "off" anyway (false, null, an empty
+    text) are left out: a category that is not required, a service without a provider.
     """
-    return {
+    settings = {
         "policyVersion": manifest["policy_version"],
         "endpoint": (endpoint or "").rstrip("/"),
         "lifetimeDays": manifest["lifetime_days"],
@@ -47,5 +46,20 @@ def banner_config(
         ],
         "consentMode": consent_mode_map(consent_mode, manifest["categories"]),
         "texts": {key: texts[key] for key in BANNER_TEXT_KEYS},
-        "methods": {method: texts[f"method_{method}"] for method in CONSENT_METHODS},
     }
+    return _without_off(settings)
+
+
+def _without_off(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings without false, null and empty-text values, in the categories and services too."""
+    for key in ("categories", "services"):
+        settings[key] = [_without_off_values(item) for item in settings[key]]
+    return _without_off_values(settings)
+
+
+def _without_off_values(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in item.items() if not _is_off(value)}
+
+
+def _is_off(value: Any) -> bool:
+    return value is False or value is None or value == ""

@@ -62,7 +62,9 @@ def cookie_tables(config: ConsentPluginConfig, manifest: dict[str, Any], texts: 
 
 
 def self_service(config: ConsentPluginConfig, texts: dict[str, Any]) -> Markup:
-    keys = [key for key in texts if key.startswith("record_")] + ["granted", "denied", "withdraw"]
+    # The history names each kind of decision (`method_<kind>`); only this block needs them.
+    kinds = ("record_", "method_")
+    keys = [key for key in texts if key.startswith(kinds)] + ["granted", "denied", "withdraw"]
     return Markup(  # noqa: S704 (an autoescaped template's output)
         environment.get_template("self_service.html").render(
             endpoint=config.endpoint,

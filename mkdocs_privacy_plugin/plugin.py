@@ -53,7 +53,7 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
             texts=self.texts,
             consent_mode=self.config.consent_mode,
         )
-        self.injector = HeadInjector(banner, consent_mode_snippet(banner["consentMode"]))
+        self.injector = HeadInjector(banner, consent_mode_snippet(banner.get("consentMode")))
         self.fixups = PageFixups(
             self.legal.view,
             self.texts,

@@ -7,7 +7,7 @@
   if (!block || !consent) return;
   const endpoint = block.dataset.endpoint;
   const texts = JSON.parse(block.dataset.texts);
-  /* The banner's configuration names the categories and each kind of decision. */
+  /* The banner's configuration names the categories. */
   const config = JSON.parse(document.getElementById("consent-config").textContent);
   const categoryTitles = Object.fromEntries(
     config.categories.map((category) => [category.id, category.title])
@@ -108,7 +108,7 @@
       const when = element("time", { datetime: record.created_at });
       when.textContent = dateFormat.format(new Date(record.created_at));
       row.insertCell().appendChild(when);
-      row.insertCell().textContent = config.methods[record.method] || record.method;
+      row.insertCell().textContent = texts[`method_${record.method}`] || record.method;
       const granted = record.granted.map((id) => categoryTitles[id] || id);
       row.insertCell().textContent = granted.join(", ") || texts.record_granted_none;
       /* not <code>: themes colour code (readthedocs in a red too faint for small text) */

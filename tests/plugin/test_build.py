@@ -98,3 +98,14 @@ def test_consent_mode_defaults_come_first(build_site):
 def test_gpc_declaration_is_published(build_site):
     site = build_site()
     assert '"gpc": true' in site.read(".well-known/gpc.json")
+
+
+def test_every_page_carries_only_the_settings_that_switch_something_on(build_site):
+    site = build_site()
+    config = site.banner_config("index.html")
+    necessary, analytics, _ = config["categories"]
+    assert necessary["required"] is True and "required" not in analytics and "gpc" not in analytics
+    assert "consentMode" not in config and "endpoint" not in config
+    assert "methods" not in config, "the decision names are the self-service block's"
+    [block] = re.findall(r"data-texts=\"([^\"]*)\"", site.read("cookie-policy/index.html"))
+    assert "method_accept_all" in block

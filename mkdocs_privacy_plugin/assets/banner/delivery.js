@@ -49,10 +49,11 @@ function pendingDecisions(stored) {
   return [...(stored.undelivered || []), ...(stored.pending ? [stored] : [])];
 }
 
-const OUTGOING_FIELDS = ["pending", "request_id", "method", "choices", "services",
-  "policy_version", "language", "page_url", "decided_at"];
-const outgoing = (decision) =>
-  Object.fromEntries(OUTGOING_FIELDS.map((field) => [field, decision[field]]));
+/* What the server is sent for a decision, and what a pending decision keeps for later. */
+const BODY_FIELDS = ["choices", "services", "policy_version", "language", "page_url", "method"];
+const OUTGOING_FIELDS = ["pending", "request_id", "decided_at", ...BODY_FIELDS];
+const pick = (object, fields) => Object.fromEntries(fields.map((field) => [field, object[field]]));
+const outgoing = (decision) => pick(decision, OUTGOING_FIELDS);
 
 /* What other tabs stored counts: they share the pending decisions and the token. */
 const latestStored = () => readStoredDecision() ?? storedDecision;
@@ -62,17 +63,7 @@ async function deliverPending() {
   delivering = true;
   try {
     let decision;
-    while ((decision = nextToDeliver())) {
-      const outcome = await send(decision);
-      if (outcome.retryLater) {
-        console.warn(
-          "consent: the choice is kept in this browser and will be sent later:", outcome.reason
-        );
-        return;
-      }
-      if (outcome.refused) giveUp(decision, outcome.reason);
-      else settle(decision, outcome.answer);
-    }
+    while ((decision = nextToDeliver()) && (await deliver(decision)));
   } finally {
     delivering = false;
   }
@@ -81,43 +72,39 @@ async function deliverPending() {
 /* The oldest pending decision still worth sending; those past GIVE_UP_DAYS are given up. */
 function nextToDeliver() {
   for (const decision of pendingDecisions(latestStored())) {
-    const age = Date.now() - Date.parse(decision.decided_at);
-    if (!(age <= GIVE_UP_DAYS * DAY_MS)) {
-      giveUp(decision, `it could not be sent for ${GIVE_UP_DAYS} days`);
-      continue;
-    }
-    return decision;
+    if (ageOf(decision) <= GIVE_UP_DAYS * DAY_MS) return decision;
+    giveUp(decision, `unsent for ${GIVE_UP_DAYS} days`);
   }
   return null;
 }
 
-async function send(decision) {
+/* Sends one decision and settles it or gives it up; false when the server cannot take it now,
+   so it and the ones after it wait for the next page or for the browser to be online again. */
+async function deliver(decision) {
   const withdrawal = decision.pending === "withdraw";
   const headers = { "Content-Type": "application/json", "Idempotency-Key": decision.request_id };
   const token = latestStored()?.token;
   if (token) headers["X-Consent-Token"] = token; // cross-site, the server's cookie is dropped
-  const body = withdrawal ? undefined : JSON.stringify({
-    choices: decision.choices,
-    services: decision.services,
-    policy_version: decision.policy_version,
-    language: decision.language,
-    page_url: decision.page_url,
-    method: decision.method,
-  });
+  const body = withdrawal ? undefined : JSON.stringify(pick(decision, BODY_FIELDS));
   const request = { method: withdrawal ? "DELETE" : "POST", credentials: "include", headers, body };
   let response;
   try {
     response = await fetch(config.endpoint + "/consent", request);
   } catch (error) {
-    return { retryLater: true, reason: error.message };
+    return postpone(error.message);
   }
-  if (response.status === 404 && withdrawal) return { answer: {} }; // nothing left to withdraw
-  if (response.ok) return { answer: await response.json().catch(() => ({})) };
-  const reason = "consent server answered " + response.status;
-  if (response.status >= 500 || RETRY_LATER.has(response.status)) {
-    return { retryLater: true, reason };
-  }
-  return { refused: true, reason };
+  const { status } = response;
+  const reason = "answered " + status;
+  if (status === 404 && withdrawal) settle(decision, {}); // nothing left to withdraw
+  else if (response.ok) settle(decision, await response.json().catch(() => ({})));
+  else if (status >= 500 || RETRY_LATER.has(status)) return postpone(reason);
+  else giveUp(decision, reason);
+  return true;
+}
+
+function postpone(reason) {
+  console.warn("consent: the choice will be sent later:", reason);
+  return false;
 }
 
 /* The server has the decision: keep the identity it answered with, stop sending it. */
@@ -133,10 +120,9 @@ function settle(decision, answer) {
 
 function giveUp(decision, reason) {
   console.error(
-    `consent: the decision made at ${decision.decided_at} (${decision.method}) will not be`
-      + ` sent to the consent server at ${config.endpoint}: ${reason}. It still applies in this`
-      + " browser. Check that the server is reachable from this site and that its"
-      + ` CONSENT_ALLOWED_ORIGINS includes ${location.origin}.`
+    `consent: the ${decision.method} decision of ${decision.decided_at} will not be sent to`
+      + ` ${config.endpoint} (${reason}); it still applies in this browser. Is the server`
+      + ` reachable, and does its CONSENT_ALLOWED_ORIGINS include ${location.origin}?`
   );
   const stored = latestStored();
   if (stored) stopSending(stored, decision.request_id);

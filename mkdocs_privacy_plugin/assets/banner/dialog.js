@@ -9,13 +9,13 @@ function buildDialog() {
     "aria-labelledby": "consent-dialog-title",
     "data-consent-dialog": "",
     tabindex: "-1",
-  }, null, document.body);
-  const box = element("div", { class: "consent-box" }, null, dialog);
+  }, document.body);
+  const box = element("div", { class: "consent-box" }, dialog);
   const close = { type: "button", class: "consent-close", "data-consent-action": "close" };
-  element("button", { ...close, "aria-label": texts.close }, "\u00d7", box);
-  element("h2", { id: "consent-dialog-title", class: "consent-title" }, texts.dialog_title, box);
-  element("p", {}, texts.dialog_text, box);
-  if (honoursGpc) element("p", { class: "consent-gpc" }, texts.gpc_honoured, box);
+  element("button", { ...close, "aria-label": texts.close }, box, "\u00d7");
+  element("h2", { id: "consent-dialog-title", class: "consent-title" }, box, texts.dialog_title);
+  element("p", {}, box, texts.dialog_text);
+  if (honoursGpc) element("p", { class: "consent-gpc" }, box, texts.gpc_honoured);
   for (const category of config.categories) categorySwitch(category, decision, box);
   actionButtons(box, ["save", "accept-all", "reject-all", ...withdrawIfGranted()]);
   dialog.addEventListener("change", (event) => followCategory(event.target));
@@ -38,54 +38,54 @@ function followCategory(input) {
 
 function categorySwitch(category, decision, parent) {
   const id = "consent-cat-" + category.id;
-  const fieldset = element("fieldset", { class: "consent-category" }, null, parent);
-  const label = element("label", { for: id, class: "consent-switch" }, null, fieldset);
+  const fieldset = element("fieldset", { class: "consent-category" }, parent);
+  const label = element("label", { class: "consent-switch" }, fieldset);
   const attributes = { type: "checkbox", id, "data-consent-category": category.id, role: "switch" };
-  const input = element("input", attributes, null, label);
-  input.checked = category.required || Boolean(decision?.choices[category.id]);
-  element("span", { class: "consent-label" }, category.title, label);
+  const input = element("input", attributes, label);
+  input.checked = category.required || !!decision?.choices[category.id];
+  element("span", { class: "consent-label" }, label, category.title);
   if (category.required) {
     input.disabled = true;
     input.setAttribute("aria-describedby", id + "-on");
-    element("span", { id: id + "-on", class: "consent-note" }, texts.always_on, label);
+    element("span", { id: id + "-on", class: "consent-note" }, label, texts.always_on);
   }
   if (category.description) {
-    element("p", { class: "consent-desc" }, category.description, fieldset);
+    element("p", { class: "consent-desc" }, fieldset, category.description);
   }
   const services = config.services.filter((service) => service.category === category.id);
   if (services.length) serviceList(services, category, decision, fieldset);
 }
 
 function serviceList(services, category, decision, parent) {
-  const details = element("details", { class: "consent-services" }, null, parent);
-  element("summary", {}, `${texts.services_label} (${services.length})`, details);
+  const details = element("details", { class: "consent-services" }, parent);
+  element("summary", {}, details, `${texts.services_label} (${services.length})`);
   for (const service of services) {
-    const item = element("div", { class: "consent-service" }, null, details);
+    const item = element("div", { class: "consent-service" }, details);
     const name = service.name + (service.provider ? ` (${service.provider})` : "");
     if (category.required) {
-      element("strong", {}, name, item);
+      element("strong", {}, item, name);
     } else {
-      const label = element("label", {}, null, item);
+      const label = element("label", {}, item);
       const attributes = { type: "checkbox", "data-consent-service": service.id };
-      const input = element("input", attributes, null, label);
-      input.checked = Boolean(decision?.choices[category.id] || decision?.services?.[service.id]);
+      const input = element("input", attributes, label);
+      input.checked = !!(decision?.choices[category.id] || decision?.services?.[service.id]);
       label.append(" " + name);
     }
-    if (service.purpose) element("p", {}, service.purpose, item);
+    if (service.purpose) element("p", {}, item, service.purpose);
     if (service.cookies.length) cookieTable(service.cookies, item);
   }
 }
 
 function cookieTable(cookies, parent) {
-  const table = element("table", {}, null, parent);
-  const head = element("tr", {}, null, table);
+  const table = element("table", {}, parent);
+  const head = element("tr", {}, table);
   for (const heading of [texts.cookie_name, texts.cookie_purpose, texts.cookie_duration]) {
-    element("th", { scope: "col" }, heading, head);
+    element("th", { scope: "col" }, head, heading);
   }
   for (const cookie of cookies) {
-    const row = element("tr", {}, null, table);
+    const row = element("tr", {}, table);
     for (const value of [cookie.name, cookie.purpose, cookie.duration]) {
-      element("td", {}, value, row);
+      element("td", {}, row, value);
     }
   }
 }

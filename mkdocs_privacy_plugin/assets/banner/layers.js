@@ -4,20 +4,21 @@ let dialog = null;
 let opener = null; // the "Cookie settings" button, hidden while a layer is open
 let focusBeforeLayer = null;
 
-function element(tag, attributes, text, parent) {
+/* A new element with these attributes, appended to the parent and holding the text if given. */
+function element(tag, attributes, parent, text) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   if (text != null) node.textContent = text;
-  if (parent) parent.appendChild(node);
+  parent?.append(node);
   return node;
 }
 
 /* One row of equally prominent buttons; each is labelled by the text named after its action. */
 function actionButtons(parent, actions) {
-  const row = element("div", { class: "consent-actions" }, null, parent);
+  const row = element("div", { class: "consent-actions" }, parent);
   for (const action of actions) {
     const attributes = { type: "button", class: "consent-btn", "data-consent-action": action };
-    element("button", attributes, texts[action.replace("-", "_")], row);
+    element("button", attributes, row, texts[action.replace("-", "_")]);
   }
 }
 
@@ -31,30 +32,33 @@ function buildBanner() {
     "aria-label": texts.banner_title,
     "aria-describedby": "consent-banner-text",
   });
-  element("h2", { class: "consent-title" }, texts.banner_title, banner);
-  const text = element("p", { id: "consent-banner-text" }, texts.banner_text + " ", banner);
-  const pages = [["policy", texts.policy_link], ["privacy", texts.privacy_link]];
-  pages.filter(([page]) => config.links[page]).forEach(([page, label], index) => {
+  element("h2", { class: "consent-title" }, banner, texts.banner_title);
+  const text = element("p", { id: "consent-banner-text" }, banner, texts.banner_text + " ");
+  ["policy", "privacy"].filter((page) => config.links[page]).forEach((page, index) => {
     if (index) text.append(" \u00b7 ");
-    element("a", { href: config.links[page], "data-consent-link": page }, label, text);
+    const link = { href: config.links[page], "data-consent-link": page };
+    element("a", link, text, texts[page + "_link"]);
   });
   if (honoursGpc) {
-    element("p", { class: "consent-gpc", "data-consent-gpc": "" }, texts.gpc_honoured, banner);
+    element("p", { class: "consent-gpc", "data-consent-gpc": "" }, banner, texts.gpc_honoured);
   }
   actionButtons(banner, ["accept-all", "reject-all", "customize", ...withdrawIfGranted()]);
   document.body.prepend(banner); // first in the page, so the keyboard reaches it first
 }
 
-function show(layer) {
+/* One layer at a time; closing it gives the focus back to where it was before. */
+function show(buildLayer) {
   closeLayers(true);
   focusBeforeLayer = document.activeElement;
-  if (layer === "dialog") {
-    buildDialog();
-    (dialog.querySelector("input:not([disabled]),button") || dialog).focus();
-  } else {
-    buildBanner();
-  }
+  buildLayer();
   toggleOpener();
+}
+
+const showBanner = () => show(buildBanner);
+
+function showDialog() {
+  show(buildDialog);
+  (dialog.querySelector("input:not([disabled]),button") || dialog).focus();
 }
 
 function closeLayers(keepFocus) {
@@ -68,9 +72,9 @@ function closeLayers(keepFocus) {
 /* Closing the dialog without deciding brings the banner back to a visitor yet to decide. */
 function closeDialog() {
   closeLayers();
-  if (!currentDecision()) show("banner");
+  if (!currentDecision()) showBanner();
 }
 
 function toggleOpener() {
-  if (opener) opener.hidden = Boolean(banner || dialog);
+  if (opener) opener.hidden = !!(banner || dialog);
 }

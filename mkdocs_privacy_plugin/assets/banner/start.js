@@ -2,7 +2,7 @@
 const ACTIONS = {
   "accept-all": acceptAll,
   "reject-all": rejectAll,
-  customize: () => show("dialog"),
+  customize: showDialog,
   save: saveDialog,
   withdraw,
   close: closeDialog,
@@ -15,7 +15,7 @@ document.addEventListener("click", (event) => {
   if (!target) return;
   if (target.hasAttribute("data-consent-open")) {
     event.preventDefault(); // a reopen link may also be a real link to the cookie policy
-    show("dialog");
+    showDialog();
     return;
   }
   ACTIONS[target.dataset.consentAction]?.(target.closest("[data-consent-embed]"));
@@ -26,19 +26,15 @@ const consentApi = {
   /* The current decision as the site may read it; null before a choice or once it lapsed. */
   get() {
     const decision = currentDecision();
-    if (!decision) return null;
-    return {
-      choices: decision.choices,
+    return decision && {
+      ...pick(decision, ["choices", "method", "policy_version", "decided_at"]),
       services: decision.services || {},
-      method: decision.method,
-      policy_version: decision.policy_version,
-      decided_at: decision.decided_at,
       consent_id: decision.consent_id || null,
       token: decision.token || null,
-      pending: Boolean(decision.pending || decision.undelivered), // not yet in the server's log
+      pending: !!(decision.pending || decision.undelivered), // not yet in the server's log
     };
   },
-  open: () => show("dialog"),
+  open: showDialog,
   on(event, listener) {
     if (event === "change") changeListeners.push(listener);
   },
@@ -53,7 +49,7 @@ const consentApi = {
     }
     storedDecision = null;
     applyDecision(null);
-    show("banner");
+    showBanner();
   },
 };
 window.consent = consentApi;
@@ -76,10 +72,12 @@ function start() {
   deliverPending(); // what an earlier page could not send, even if it has lapsed since
   window.document$?.subscribe(runAllowedContent); // Material's instant navigation swaps pages
   whenStyled(() => {
-    const attributes = { type: "button", class: "consent-ui consent-opener" };
-    opener = element("button", { ...attributes, "data-consent-open": "" }, texts.settings_link);
-    document.body.appendChild(opener);
-    if (!currentDecision() && !banner && !dialog) show("banner");
+    opener = element("button", {
+      type: "button",
+      class: "consent-ui consent-opener",
+      "data-consent-open": "",
+    }, document.body, texts.settings_link);
+    if (!currentDecision() && !banner && !dialog) showBanner();
   });
 }
 

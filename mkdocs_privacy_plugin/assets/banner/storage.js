@@ -18,12 +18,14 @@ function storeDecision(decision) {
   }
 }
 
+/* In milliseconds; NaN for a date that cannot be read, which no comparison lets through. */
+const ageOf = (decision) => Date.now() - Date.parse(decision.decided_at);
+
 /* A decision counts only for the policy it was made on, and only for the configured lifetime. */
 function currentDecision() {
   const decision = storedDecision;
   if (!decision || decision.policy_version !== config.policyVersion) return null;
-  const age = Date.now() - Date.parse(decision.decided_at);
-  return age < config.lifetimeDays * DAY_MS ? decision : null;
+  return ageOf(decision) < config.lifetimeDays * DAY_MS ? decision : null;
 }
 
 function isRequired(categoryId) {
@@ -34,7 +36,7 @@ function isRequired(categoryId) {
 function isAllowed(categoryId, serviceId) {
   if (isRequired(categoryId)) return true;
   const decision = currentDecision();
-  return Boolean(decision && (decision.choices[categoryId] || decision.services?.[serviceId]));
+  return !!(decision && (decision.choices[categoryId] || decision.services?.[serviceId]));
 }
 
 const anyTrue = (flags) => Object.values(flags || {}).some(Boolean);
@@ -42,5 +44,5 @@ const anyTrue = (flags) => Object.values(flags || {}).some(Boolean);
 /* "Withdraw consent" is offered only to a visitor who has allowed something. */
 function hasGrantedAnything() {
   const decision = currentDecision();
-  return Boolean(decision) && (anyTrue(decision.choices) || anyTrue(decision.services));
+  return !!decision && (anyTrue(decision.choices) || anyTrue(decision.services));
 }
