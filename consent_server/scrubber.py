@@ -29,6 +29,8 @@ SCRUB_DELAY = 0.25
 SCRUB_GAP = 1.0
 SCRUB_ATTEMPTS = 5
 SCRUB_BACKOFF = 0.5
+# Taken to renew a scrubber's lock and thread in a forked process, once.
+_RENEWING = threading.Lock()
 
 
 class Scrubber:
@@ -58,8 +60,10 @@ class Scrubber:
         """Ask for a scrub soon; returns at once. Starts the thread in this process if needed
         (a forked worker has none of its parent's threads)."""
         if self._pid != os.getpid():
-            self._lock, self._wanted, self._thread = threading.Lock(), threading.Event(), None
-            self._pid = os.getpid()
+            with _RENEWING:
+                if self._pid != os.getpid():
+                    self._lock, self._wanted = threading.Lock(), threading.Event()
+                    self._thread, self._pid = None, os.getpid()
         with self._lock:
             self.requested += 1
             self._wanted.set()

@@ -12,8 +12,10 @@ into the database):
 Python costs several times the export itself, so the database joins a record's cells with a unit
 separator (`cells_sql`) and `csv_text` looks at a whole batch at once: one pass each finds a quote,
 a line break, a stray separator or a cell starting a formula (all rare), and only the cells holding
-a comma (user agents do) are quoted one by one. A record with anything rarer is rendered by
-`csv_line` from its stored row. A property test holds the export to `csv_line` on both backends.
+a comma (user agents do) are quoted one by one. A batch with anything rarer is rendered line by
+line with `csv_cell`, and a record holding the separator itself by `csv_line` from its stored
+row. A property test holds the export to `csv_line` on both backends. (SQLite's `printf` ends a
+cell at a NUL character, which no validated field holds and PostgreSQL cannot store.)
 """
 
 from __future__ import annotations
