@@ -57,10 +57,12 @@ CONSENT_SERVER = str(Path(sys.executable).with_name("consent-server"))
 ADMIN_TOKEN = secrets.token_urlsafe(32)
 BATCH = 20_000
 ROLLUP_REBUILD = count_into_rollup("consent_log")
-HEAD_UPSERT = (
-    "INSERT INTO chain_head (id, seq, hash) VALUES (1, %s, %s) "
-    "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
-)
+# The head is guarded to move one linked record at a time (signed_purges_*.sql); a bulk load
+# moves it once, as the database's owner: SQLite's REPLACE deletes without firing the delete
+# trigger, and PostgreSQL's trigger is switched off for the one statement.
+SQLITE_HEAD = "INSERT OR REPLACE INTO chain_head (id, seq, hash) VALUES (1, ?, ?)"
+POSTGRES_HEAD = "UPDATE chain_head SET seq = %s, hash = %s WHERE id = 1"
+POSTGRES_GUARD = "ALTER TABLE chain_head {} TRIGGER chain_head_moves_forward"
 CHOICES = {
     "accept_all": (["analytics", "marketing", "necessary"], []),
     "reject_all": (["necessary"], ["analytics", "marketing"]),
@@ -138,7 +140,7 @@ def fill(url: str, count: int) -> tuple[int, str]:
                     f"INSERT INTO consent_log ({columns}) VALUES ({marks})", batch
                 )
                 head = (batch[-1][0], batch[-1][-1])
-            connection.execute(HEAD_UPSERT.replace("%s", "?"), head)
+            connection.execute(SQLITE_HEAD, head)
             connection.execute("DELETE FROM consent_rollup")
             connection.execute(ROLLUP_REBUILD)
     else:
@@ -153,7 +155,9 @@ def fill(url: str, count: int) -> tuple[int, str]:
                     for row in batch:
                         copy.write_row(row)
                     head = (batch[-1][0], batch[-1][-1])
-            connection.execute(HEAD_UPSERT, head)
+            connection.execute(POSTGRES_GUARD.format("DISABLE"))
+            connection.execute(POSTGRES_HEAD, head)
+            connection.execute(POSTGRES_GUARD.format("ENABLE"))
             connection.execute("DELETE FROM consent_rollup")
             connection.execute(ROLLUP_REBUILD)
             connection.execute("ANALYZE consent_log")

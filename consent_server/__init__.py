@@ -35,6 +35,7 @@ from .manifest import ManifestSource
 from .origins import parse_rules
 from .ratelimits import init_rate_limits
 from .readiness import init_readiness
+from .scrubber import Scrubber
 from .store import open_store
 from .tokens import TokenSigner
 
@@ -67,11 +68,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
 
     app.session_interface = DashboardSessions()
+    store = open_store(database_url(settings, app.instance_path), timeout=settings["DB_TIMEOUT"])
     app.extensions["consent"] = Services(
-        store=open_store(database_url(settings, app.instance_path), timeout=settings["DB_TIMEOUT"]),
+        store=store,
         signer=TokenSigner(settings["SECRET_KEYS"], settings["MAX_AGE_DAYS"] * 86400),
         manifest=ManifestSource(settings["MANIFEST"]),
         ip_key=hmac.new(settings["SECRET_KEYS"][0].encode(), b"ip", hashlib.sha256).digest(),
+        scrubber=Scrubber(store.scrub),
         public_keys=verifying_keys(settings),
     )
     _register_blueprints(app, settings)

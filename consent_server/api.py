@@ -233,19 +233,20 @@ def export_own_record() -> Response:
 
 @bp.delete("/consent/history")
 def erase_history() -> Response:
-    """Erase, then scrub: the old values also leave the database's files (store `scrub`)."""
+    """Erase, answer once it is committed, and have the old values scrubbed from the database's
+    files moments later, off the request path (scrubber.py)."""
     consent_id = _require_consent_id()
     store = services().store
     record = store.erase(
         consent_id, _new_record(consent_id, "erase"), _request_key("erase", consent_id, consent_id)
     )
-    scrub = store.scrub()
+    services().scrubber.request()
     response = jsonify(
         consent_id=consent_id,
         erased=True,
         seq=record.seq,
         created_at=record.created_at,
-        scrub={"method": scrub.method, "completed": scrub.completed},
+        scrub={"method": store.scrub_method, "scheduled": True},
     )
     _clear_token_cookie(response)
     return response

@@ -1,4 +1,5 @@
-"""The admin's commands that prove the log: verify it, checkpoint it, purge it by signed records."""
+"""The admin's commands that prove and keep the log: verify it, checkpoint it, purge it by signed
+records, scrub erased values from its files."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import click
 from .checkpoints import check_checkpoint, make_checkpoint
 from .cli_common import admin_settings, fail, opened_log, public_keys, signing_key
 from .purges import describe
+from .scrubber import SCRUB_ATTEMPTS, Scrubber
 from .signing import PublicKey
 from .store import ConsentStore, RecordFilter
 from .timestamps import format_timestamp
@@ -104,4 +106,27 @@ def purge(older_than: int | None, yes: bool) -> None:
     )
 
 
-LOG_COMMANDS = (verify, checkpoint, purge)
+@click.command()
+@click.option(
+    "--tries",
+    type=click.IntRange(1, 20),
+    default=SCRUB_ATTEMPTS,
+    show_default=True,
+    help="Tries while older readers hold it back, after 0.5, 1, 2, 4... seconds.",
+)
+def scrub(tries: int) -> None:
+    """Scrub erased values from the database's files now (the server does so after erasures);
+    exit 1 when readers older than an erasure kept them through every try."""
+    with opened_log() as store:
+        result = Scrubber(store.scrub, attempts=tries).scrub_now()
+    if not result.completed:
+        click.echo(
+            f"NOT COMPLETE: {result.method} was held back by readers older than an erasure "
+            "(a long export?); run it again once they are done",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"Scrubbed: {result.method} completed")
+
+
+LOG_COMMANDS = (verify, checkpoint, purge, scrub)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from .manifest import Manifest, ManifestSource, parse_manifest
+from .scrubber import Scrubber
 from .signing import PublicKey
 from .store import ConsentStore, StoreUnavailable
 from .tokens import TokenSigner
@@ -26,6 +27,7 @@ class Services:
     signer: TokenSigner
     manifest: ManifestSource
     ip_key: bytes
+    scrubber: Scrubber
     # The keys whose signatures on purge records and checkpoints count (config.verifying_keys).
     public_keys: list[PublicKey] = field(default_factory=list)
     archived: set[str] = field(default_factory=set)

@@ -13,7 +13,8 @@ from typing import Any
 SCHEMA_VERSION = 2
 # What a visitor chooses with the banner, then what ends a consent; the order is the display order.
 VISITOR_METHODS = ("accept_all", "reject_all", "custom")
-ENDING_METHODS = ("withdraw", "erase")
+ERASE_METHOD = "erase"  # logged by the erasure of a consent id's personal fields
+ENDING_METHODS = ("withdraw", ERASE_METHOD)
 METHODS = (*VISITOR_METHODS, *ENDING_METHODS)
 # A record the server itself writes: a purge names the cut that removed the oldest records.
 PURGE_METHOD = "purge"
@@ -61,11 +62,16 @@ class Record:
     hash: str = ""
     policy: dict | None = field(default=None, compare=False)
 
+    @property
+    def erased(self) -> bool:
+        """Whether its personal fields were erased: sealed once, and the salt is gone."""
+        return bool(self.personal_digest) and not self.personal_salt
+
     def public(self) -> dict[str, Any]:
         """The record as shown to admins and to the visitor it belongs to (no salt)."""
         data = asdict(self)
-        salt = data.pop("personal_salt")
-        data["erased"] = bool(self.personal_digest) and not salt
+        del data["personal_salt"]
+        data["erased"] = self.erased
         if data["policy"] is None:
             del data["policy"]
         return data

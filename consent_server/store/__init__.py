@@ -11,12 +11,12 @@ the CSV export (csv_export.py), schema steps (migrations.py) and database URLs (
 
 from __future__ import annotations
 
-from .base import ConsentStore, RecordFilter, StoreUnavailable
+from .base import ConsentStore, RecordFilter, Scrub, StoreUnavailable
 from .postgres import PostgresStore
 from .sqlite import SQLiteStore
 from .urls import check_database_url, is_sqlite_url, parse_sqlite_url
 
-__all__ = ["ConsentStore", "RecordFilter", "StoreUnavailable", "open_store"]
+__all__ = ["ConsentStore", "RecordFilter", "Scrub", "StoreUnavailable", "open_store"]
 
 
 def open_store(url: str, timeout: float = 5.0) -> ConsentStore:

@@ -47,6 +47,8 @@ class RecordFilter:
 class ConsentStore(ABC):
     """An append-only, hash-chained log of consent decisions."""
 
+    scrub_method: str  # how `scrub` works, as the erasure's answer names it
+
     @abstractmethod
     def append(self, record: Record, key: RequestKey | None = None) -> Record:
         """Link the record to the chain head and commit it; return it with seq and hashes.
@@ -70,7 +72,9 @@ class ConsentStore(ABC):
 
     @abstractmethod
     def scrub(self) -> Scrub:
-        """Make erased values leave the database's files (WAL, dead row versions) now."""
+        """Make erased values leave the database's files (WAL, dead row versions) now, once;
+        `completed` false when a reader older than the erasure kept them (scrubber.py tries
+        again)."""
 
     @abstractmethod
     def start_admin_session(self, session_hash: str, token_hash: str, now: str) -> None:

@@ -23,8 +23,7 @@ class Dialect:
     name: str  # the backend's name in migration file names: schema_{name}.sql
     placeholder_format: str  # a named parameter, e.g. ":{}" -> ":seq"
     head_lock: str  # appended to the SELECT of the chain head inside an append
-    char_function: str  # a character by its code
-    find_function: str  # the position of a substring
+    join_cells: str  # one call joining the export's cells (csv_export.cells_sql)
     week_start: str  # the Monday (YYYY-MM-DD) of the text column `day`
 
     def placeholder(self, name: str) -> str:
@@ -46,16 +45,14 @@ SQLITE = Dialect(
     name="sqlite",
     placeholder_format=":{}",
     head_lock="",
-    char_function="char",
-    find_function="instr",
+    join_cells="printf('{formats}', {args})",
     week_start="date(day, 'weekday 0', '-6 days')",
 )
 POSTGRES = Dialect(
     name="postgres",
     placeholder_format="%({})s",
     head_lock=" FOR UPDATE",
-    char_function="chr",
-    find_function="strpos",
+    join_cells="concat({with_seps})",
     week_start="to_char(date_trunc('week', day::date), 'YYYY-MM-DD')",
 )
 

@@ -76,11 +76,8 @@ WITH head AS (
 SELECT seq, prev_hash, hash FROM inserted
 """
 NO_KEY = RequestKey(key="", scope="", operation="").params()
-# How long the VACUUM after an erasure may take before it is left to autovacuum, and how often it
-# is repeated while older transactions keep old row versions alive.
+# How long one VACUUM after erasures may take before it is left to autovacuum.
 SCRUB_TIMEOUT_MS = 30_000
-SCRUB_ATTEMPTS = 5
-SCRUB_PAUSE = 0.2
 LEFT_BEHIND = re.compile(r"(\d+) are dead but not yet removable|tuples missed: (\d+)")
 
 
@@ -136,6 +133,7 @@ class PostgresStore(SQLStore):
     """Consent log in PostgreSQL through a per-process connection pool."""
 
     dialect = POSTGRES
+    scrub_method = "postgres_vacuum"
 
     def __init__(self, url: str, timeout: float = 5.0, pool_size: int = 4) -> None:
         if psycopg is None:
@@ -221,8 +219,7 @@ class PostgresStore(SQLStore):
         """VACUUM the tables an erasure changed, so the old row versions go.
 
         A VACUUM cannot remove a row version that a transaction older than the erasure may still
-        read; its report says how many it left, and it is run again a few times while it leaves
-        any. Bounded in time; what remains is left to autovacuum and `completed` is false.
+        read; its report says how many it left, and then `completed` is false. Bounded in time.
         """
         reports: list[str] = []
         try:
@@ -234,18 +231,13 @@ class PostgresStore(SQLStore):
                 connection.add_notice_handler(keep)
                 connection.execute(f"SET statement_timeout = {SCRUB_TIMEOUT_MS}")
                 try:
-                    for attempt in range(SCRUB_ATTEMPTS):
-                        reports.clear()
-                        connection.execute("VACUUM (VERBOSE) consent_log, request_keys")
-                        if not _left_dead_rows(reports):
-                            return Scrub("postgres_vacuum", completed=True)
-                        time.sleep(SCRUB_PAUSE * (attempt + 1))
+                    connection.execute("VACUUM (VERBOSE) consent_log, request_keys")
                 finally:
                     connection.execute("RESET statement_timeout")
                     connection.remove_notice_handler(keep)
         except StoreUnavailable:
-            pass
-        return Scrub("postgres_vacuum", completed=False)
+            return Scrub(self.scrub_method, completed=False)
+        return Scrub(self.scrub_method, completed=not _left_dead_rows(reports))
 
     def reading(self) -> Any:
         return self._transaction()

@@ -23,8 +23,9 @@ from . import admin_sessions, migrations, retention
 from .appending import Pending, Placement, place_with_statements, prepare, replayed
 from .base import AdminSession, ConsentStore, RecordFilter, StoreUnavailable
 from .chain_ends import ChainState, read_anchor, read_head, read_state
-from .csv_export import csv_chunks, csv_line_sql
+from .csv_export import cells_sql, csv_chunks
 from .dialect import Dialect
+from .prefetch import prefetched
 from .request_keys import FORGET, RequestKey
 from .rows import COLUMNS, record_from_row
 from .stats import compute_stats
@@ -190,11 +191,22 @@ class SQLStore(ConsentStore):
         progress: Callable[[int], object] | None = None,
     ) -> Iterator[str]:
         where, params = filter_clause(record_filter or RecordFilter(), self.dialect)
-        line = csv_line_sql(self.dialect.char_function, self.dialect.find_function)
+        cells = cells_sql(self.dialect.join_cells)
         batches = self._batches(
-            f"SELECT {line} FROM consent_log {where} ORDER BY seq", params, plain=True
+            f"SELECT {cells} FROM consent_log {where} ORDER BY seq", params, plain=True
         )
-        return csv_chunks(([row[0] for row in batch] for batch in batches), progress)
+        lines = prefetched([row[0] for row in batch] for batch in batches)
+        return csv_chunks(lines, progress, self._rows_by_seq)
+
+    def _rows_by_seq(self, seqs: list[int]) -> list[dict[str, Any]]:
+        """The stored rows of these records, for the export's rare lines it renders from them."""
+        names = {f"s{index}": seq for index, seq in enumerate(seqs)}
+        marks = ", ".join(self.dialect.placeholder(name) for name in names)
+        with self.reading() as connection:
+            rows = connection.execute(
+                f"SELECT {COLUMNS} FROM consent_log WHERE seq IN ({marks})", names
+            ).fetchall()
+        return [dict(row) for row in rows]
 
     def count(self, record_filter: RecordFilter | None = None) -> int:
         where, params = filter_clause(record_filter or RecordFilter(), self.dialect)

@@ -3,10 +3,11 @@
 `BEGIN IMMEDIATE` takes the database's write lock before the chain head is read, so every gunicorn
 worker process extends the same chain; `synchronous=FULL` makes the commit durable before `append`
 returns. `secure_delete` overwrites freed space with zeros, so an erased value does not linger in
-the database file (`scrub` empties the -wal file after an erasure). Writers first queue on a file lock beside the database (`flock`), which hands the turn to
-the next writer the moment it is released: SQLite's own busy handler sleeps a millisecond or more
-on every collision, which would cap a busy server far below what the disk can commit. A writer
-holds that lock for one transaction, itself bounded by the busy timeout.
+the database file (`scrub` empties the -wal file after an erasure). Writers first queue on a file
+lock beside the database (`flock`), which hands the turn to the next writer the moment it is
+released: SQLite's own busy handler sleeps a millisecond or more on every collision, which would
+cap a busy server far below what the disk can commit. A writer holds that lock for one
+transaction, itself bounded by the busy timeout.
 """
 
 from __future__ import annotations
@@ -25,12 +26,16 @@ from .sql import SQLStore
 from .urls import SYNCHRONOUS_MODES
 
 FETCH_BATCH = 2000
+# How long a scrub waits for readers of older snapshots: it holds the writers' turn meanwhile, and
+# the scrubber tries again later rather than stall every append for the whole busy timeout.
+SCRUB_WAIT_MS = 100
 
 
 class SQLiteStore(SQLStore):
     """Consent log in one SQLite file; one connection per thread and process."""
 
     dialect = SQLITE
+    scrub_method = "sqlite_wal_checkpoint"
 
     def __init__(self, path: str, timeout: float = 5.0, synchronous: str = "full") -> None:
         if synchronous not in SYNCHRONOUS_MODES:
@@ -172,14 +177,19 @@ class SQLiteStore(SQLStore):
     def scrub(self) -> Scrub:
         """Move every page into the database file and empty the -wal file, which still holds the
         pages as they were before an erasure (`secure_delete` zeroes what the file frees). It
-        waits, up to the busy timeout, for readers of older snapshots; `completed` says whether
+        waits briefly (`SCRUB_WAIT_MS`) for readers of older snapshots; `completed` says whether
         they let it finish."""
         try:
             with self._writers_turn(), self._guard():
-                row = self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                connection = self._connection()
+                connection.execute(f"PRAGMA busy_timeout = {SCRUB_WAIT_MS}")
+                try:
+                    row = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                finally:
+                    connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         except StoreUnavailable:
-            return Scrub("sqlite_wal_checkpoint", completed=False)
-        return Scrub("sqlite_wal_checkpoint", completed=row[0] == 0)
+            return Scrub(self.scrub_method, completed=False)
+        return Scrub(self.scrub_method, completed=row[0] == 0)
 
     def close(self) -> None:
         connection = getattr(self._local, "connection", None)

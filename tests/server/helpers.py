@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
+from collections.abc import Callable
 
 from flask.testing import FlaskClient
 
@@ -43,3 +45,14 @@ def assert_json_error(response, status: int, code: str | None = None) -> None:
         assert body["error"] == code
     text = response.get_data(as_text=True)
     assert "Traceback" not in text and "site-packages" not in text
+
+
+def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    """Whether `check` holds within `seconds`, asked every 50 ms: for work done in the background,
+    never as a measure of speed."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

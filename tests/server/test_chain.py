@@ -122,6 +122,31 @@ def test_erasure_keeps_chain_verifiable(store):
     assert store.verify().ok is True
 
 
+BLANK_BY_HAND = (
+    "UPDATE consent_log SET ip = '', user_agent = '', page_url = '', personal_salt = '' "
+    "WHERE seq = {seq}"
+)
+
+
+def test_personal_fields_blanked_without_an_erasure_are_found(store, backend):
+    backend.raw_sql(BLANK_BY_HAND.format(seq=2))
+
+    result = store.verify()
+
+    assert (result.ok, result.first_broken, result.checked) == (False, 2, 1)
+    assert "erased without a later erase record" in result.reason
+
+
+def test_a_record_blanked_after_its_visitors_erasure_is_found(store, backend):
+    store.erase("visitor-1", Record("visitor-1", "", "erase", [], [], ""))
+    store.append(make_record(1))
+    assert store.verify().ok
+
+    backend.raw_sql(BLANK_BY_HAND.format(seq=8))
+
+    assert (store.verify().ok, store.verify().first_broken) == (False, 8)
+
+
 def test_purge_deletes_old_records_and_the_chain_goes_on(store):
     cutoff = (datetime.now(UTC) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     progress: list[int] = []

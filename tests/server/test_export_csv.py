@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from consent_server.chain import seal_personal_fields
 from consent_server.records import Record
 from consent_server.store import RecordFilter
-from consent_server.store.csv_export import EXPORT_FIELDS
+from consent_server.store.csv_export import EXPORT_FIELDS, csv_line
+from consent_server.store.rows import row_values
 
 HOSTILE_TEXTS = [
     '=HYPERLINK("https://evil.example"),"x"',
@@ -21,6 +24,8 @@ HOSTILE_TEXTS = [
     "line\nbreak",
     'plain "quoted" text',
     "ü, 日本語",
+    "a\x1funit separator",
+    "a\x1erecord separator",
     "",
 ]
 
@@ -126,3 +131,33 @@ def test_progress_counts_every_record_once(backend):
     list(store.export_csv(None, counted.append))
 
     assert sum(counted) == 5
+
+
+def lines_by_python(stored: list[Record]) -> list[str]:
+    return [
+        csv_line(row_values(record) | {"seq": record.seq, "hash": record.hash}) for record in stored
+    ]
+
+
+@pytest.mark.parametrize(
+    "agents",
+    [
+        ["Agent/1 (KHTML, like Gecko)", "Agent/2", "a,b,c", ",", "x,"],
+        ["Agent/1 (KHTML, like Gecko)", "=1+1", "Agent/3, plain"],
+        ["Agent/1 (KHTML, like Gecko)", "split\x1fcell", "Agent/3, plain"],
+    ],
+    ids=["commas only", "a formula among them", "a separator among them"],
+)
+def test_each_line_is_the_one_python_builds(backend, agents):
+    """Cells with commas next to plain ones, with or without a rarer cell in the same batch."""
+    store = backend.open()
+    stored = [
+        store.append(
+            record(index, agent, origin="https://o.example", page_url=f"https://p/{agent}")
+        )
+        for index, agent in enumerate(agents)
+    ]
+
+    exported = "".join(store.export_csv()).split("\r\n")
+
+    assert exported == [",".join(EXPORT_FIELDS), *lines_by_python(stored), ""]
