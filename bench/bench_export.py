@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from logs import log_row, private_schema
+from logs import log_row, move_sqlite_head, private_schema
 
 from consent_server.chain import GENESIS_HASH, link, seal_personal_fields
 from consent_server.records import Record
@@ -58,9 +58,7 @@ ADMIN_TOKEN = secrets.token_urlsafe(32)
 BATCH = 20_000
 ROLLUP_REBUILD = count_into_rollup("consent_log")
 # The head is guarded to move one linked record at a time (signed_purges_*.sql); a bulk load
-# moves it once, as the database's owner: SQLite's REPLACE deletes without firing the delete
-# trigger, and PostgreSQL's trigger is switched off for the one statement.
-SQLITE_HEAD = "INSERT OR REPLACE INTO chain_head (id, seq, hash) VALUES (1, ?, ?)"
+# moves it once, as the database's owner: the guards are set aside for the one statement.
 POSTGRES_HEAD = "UPDATE chain_head SET seq = %s, hash = %s WHERE id = 1"
 POSTGRES_GUARD = "ALTER TABLE chain_head {} TRIGGER chain_head_moves_forward"
 CHOICES = {
@@ -140,7 +138,7 @@ def fill(url: str, count: int) -> tuple[int, str]:
                     f"INSERT INTO consent_log ({columns}) VALUES ({marks})", batch
                 )
                 head = (batch[-1][0], batch[-1][-1])
-            connection.execute(SQLITE_HEAD, head)
+            move_sqlite_head(connection, *head)
             connection.execute("DELETE FROM consent_rollup")
             connection.execute(ROLLUP_REBUILD)
     else:

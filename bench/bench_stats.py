@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from logs import log_row
+from logs import log_row, move_sqlite_head
 
 from consent_server import create_app
 from consent_server.chain import GENESIS_HASH, link, seal_personal_fields
@@ -64,7 +64,7 @@ def fill(database: Path, count: int) -> None:
             f"INSERT INTO consent_log ({', '.join(COLUMN_NAMES)}) VALUES ({', '.join('?' * len(COLUMN_NAMES))})",
             rows,
         )
-        connection.execute("INSERT OR REPLACE INTO chain_head VALUES (1, ?, ?)", (count, prev))
+        move_sqlite_head(connection, count, prev)
     store.close()
 
 

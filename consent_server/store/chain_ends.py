@@ -1,8 +1,9 @@
 """The chain's two ends in the database: its head (the newest record) and its anchor (the last
 purged record, where verification starts).
 
-Both are one-row tables (`chain_head`, `chain_anchor`); an empty log has neither and starts from
-the genesis hash.
+Both are one-row tables. `chain_head` holds its row from the second schema step on (seq 0 and the
+genesis hash for an empty log), so the head only ever moves by UPDATE, which its guard checks;
+`chain_anchor` has no row until the first purge.
 """
 
 from __future__ import annotations
@@ -13,10 +14,7 @@ from typing import Any
 from ..chain import GENESIS_HASH
 from .dialect import Dialect
 
-MOVE_HEAD = (
-    "INSERT INTO chain_head (id, seq, hash) VALUES (1, {seq}, {hash}) "
-    "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
-)
+MOVE_HEAD = "UPDATE chain_head SET seq = {seq}, hash = {hash} WHERE id = 1"
 # Only together with the purge record at `purge_seq` that names this cut: a trigger checks it.
 MOVE_ANCHOR = (
     "INSERT INTO chain_anchor (id, seq, hash, updated_at, purge_seq) "

@@ -54,6 +54,20 @@ def test_a_plain_change_to_the_anchor_head_or_purges_is_refused(purged, backend,
     assert cli("verify").exit_code == 0
 
 
+def test_the_head_cannot_be_replaced_by_a_second_insert(purged, backend, cli):
+    """SQLite's INSERT OR REPLACE deletes the old row without firing its DELETE guard."""
+    replace = "INSERT OR REPLACE INTO" if backend.name == "sqlite" else "INSERT INTO"
+    before = backend.query("SELECT seq, hash FROM chain_head")
+
+    with pytest.raises(Exception, match=r"append-only"):
+        backend.raw_sql(
+            f"{replace} chain_head (id, seq, hash) VALUES (1, 5, '{hash_of(backend, 5)}')"
+        )
+
+    assert backend.query("SELECT seq, hash FROM chain_head") == before
+    assert cli("verify").exit_code == 0
+
+
 def test_records_past_the_anchor_cannot_be_deleted_even_after_a_purge(purged, backend):
     with pytest.raises(Exception, match=r"append-only"):
         backend.raw_sql("DELETE FROM consent_log WHERE seq = 5")
