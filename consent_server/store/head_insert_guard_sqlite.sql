@@ -1,4 +1,4 @@
--- The head row exists from the first step on; a second insert could only be SQLite's
+-- The head row exists from the second step on; a second insert could only be SQLite's
 -- INSERT OR REPLACE, whose implicit delete fires no DELETE trigger (recursive_triggers is off)
 -- and would reset the head past its guards.
 CREATE TRIGGER IF NOT EXISTS chain_head_inserted_once

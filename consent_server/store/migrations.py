@@ -25,7 +25,7 @@ STEPS: tuple[tuple[str, ...], ...] = (
     # 3: Idempotency-Keys scoped to their requester (request_keys), dashboard sessions the
     # server can end (admin_sessions); the log's unique index on request_id goes.
     ("schema_keys_and_sessions.sql",),
-    # 4: the head cannot be inserted a second time (SQLite's INSERT OR REPLACE would reset it).
+    # 4: on SQLite, the head cannot be inserted a second time (INSERT OR REPLACE would reset it).
     ("head_insert_guard_{backend}.sql",),
 )
 

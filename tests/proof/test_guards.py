@@ -55,14 +55,19 @@ def test_a_plain_change_to_the_anchor_head_or_purges_is_refused(purged, backend,
 
 
 def test_the_head_cannot_be_replaced_by_a_second_insert(purged, backend, cli):
-    """SQLite's INSERT OR REPLACE deletes the old row without firing its DELETE guard."""
-    replace = "INSERT OR REPLACE INTO" if backend.name == "sqlite" else "INSERT INTO"
+    """SQLite's INSERT OR REPLACE deletes the old row without firing its DELETE guard; on
+    PostgreSQL the same reset is an upsert, which meets the UPDATE guard."""
+    values = f"(1, 5, '{hash_of(backend, 5)}')"
+    reset = (
+        f"INSERT OR REPLACE INTO chain_head (id, seq, hash) VALUES {values}"
+        if backend.name == "sqlite"
+        else f"INSERT INTO chain_head (id, seq, hash) VALUES {values} "
+        "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+    )
     before = backend.query("SELECT seq, hash FROM chain_head")
 
     with pytest.raises(Exception, match=r"append-only"):
-        backend.raw_sql(
-            f"{replace} chain_head (id, seq, hash) VALUES (1, 5, '{hash_of(backend, 5)}')"
-        )
+        backend.raw_sql(reset)
 
     assert backend.query("SELECT seq, hash FROM chain_head") == before
     assert cli("verify").exit_code == 0
