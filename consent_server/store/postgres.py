@@ -136,12 +136,14 @@ class PostgresStore(SQLStore):
     """Consent log in PostgreSQL through a per-process connection pool."""
 
     dialect = POSTGRES
+    batch_appends = False
 
     def __init__(self, url: str, timeout: float = 5.0, pool_size: int = 4) -> None:
         if psycopg is None:
             raise StoreUnavailable(
                 "PostgreSQL support is not installed: pip install 'mkdocs-consent[postgres]'"
             )
+        super().__init__()
         self.url = url
         self.timeout = timeout
         self.pool_size = pool_size

@@ -25,6 +25,7 @@ from .base import AdminSession, ConsentStore, RecordFilter, StoreUnavailable
 from .chain_ends import ChainState, read_anchor, read_head, read_state
 from .csv_export import csv_chunks, csv_line_sql
 from .dialect import Dialect
+from .group_commit import GroupCommit
 from .request_keys import FORGET, RequestKey
 from .rows import COLUMNS, record_from_row
 from .stats import compute_stats
@@ -67,6 +68,12 @@ class SQLStore(ConsentStore):
     """The log's operations over a DB-API connection whose rows can be read as mappings."""
 
     dialect: Dialect
+    # Appends of one process share a transaction (group_commit.py); a backend whose lone append
+    # is cheaper than a batched one sets this False.
+    batch_appends = True
+
+    def __init__(self) -> None:
+        self._group = GroupCommit(self)
 
     @abstractmethod
     def writing(self) -> AbstractContextManager[Any]:
@@ -107,6 +114,8 @@ class SQLStore(ConsentStore):
 
     def append(self, record: Record, key: RequestKey | None = None) -> Record:
         pending = prepare(record)
+        if self.batch_appends:
+            return self._group.append(pending, key)
         with self._appending() as connection:
             return self.link_and_insert(connection, pending, key)
 
