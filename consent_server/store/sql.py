@@ -73,7 +73,7 @@ class SQLStore(ConsentStore):
     batch_appends = True
 
     def __init__(self) -> None:
-        self._group = GroupCommit(self)
+        self.group_commit = GroupCommit(self)
 
     @abstractmethod
     def writing(self) -> AbstractContextManager[Any]:
@@ -115,7 +115,7 @@ class SQLStore(ConsentStore):
     def append(self, record: Record, key: RequestKey | None = None) -> Record:
         pending = prepare(record)
         if self.batch_appends:
-            return self._group.append(pending, key)
+            return self.group_commit.append(pending, key)
         with self._appending() as connection:
             return self.link_and_insert(connection, pending, key)
 
