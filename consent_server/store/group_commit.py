@@ -5,17 +5,16 @@ the disk's flush rate however fast the rest is. Here a request hands its prepare
 (appending.py) to its process's committer and waits. The first waiting thread becomes the leader:
 it takes the chain's write lock (`store.writing()`: the lock file, then the database's lock), and
 only then takes every record queued by that moment, so everything that arrived while it waited for
-the lock rides along. It places them in arrival order inside the one transaction, each in a
-savepoint of its own, commits, and only then wakes each waiter with its stored record or its own
-error. Then it hands the lead to the first record queued meanwhile, whose thread runs the next
+the lock rides along. It places them in arrival order inside the one transaction, in a few
+statements for the whole batch (batch_placing.py), commits, and only then wakes each waiter with
+its stored record or its own error. Then it hands the lead to the first record queued meanwhile, whose thread runs the next
 batch; each request waits for at most one batch after the one it joins.
 
-Inside a batch every record is placed exactly as a lone append places it, so the chain, the
-rollup, the append-only triggers and Idempotency-Keys behave as before: a second request with the
-same key in the same batch finds the claim the first just made, in the same transaction, and gets
-its record (or RequestKeyReused for another body). Errors are told apart by whose they are:
-RequestKeyReused is the request's own, its savepoint is rolled back and its batch-mates go on;
-anything else (the disk, a locked or damaged database) fails the whole transaction, which rolls
+Inside a batch every record is linked as a lone append links it, so the chain, the rollup, the
+append-only triggers and Idempotency-Keys behave as before: a second request with the same key in
+the same batch gets the first one's record (or RequestKeyReused for another body). Errors are
+told apart by whose they are: RequestKeyReused is the request's own, found before anything is
+written, and its batch-mates go on; anything else (the disk, a locked or damaged database) fails the whole transaction, which rolls
 back, and every request in the batch gets that error (StoreUnavailable: 503). Nothing of a failed
 batch is written and nothing of it was acknowledged.
 
@@ -31,6 +30,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -42,13 +42,14 @@ logger = logging.getLogger(__name__)
 
 
 class BatchingStore(Protocol):
-    """What the committer needs of a store: a write transaction and the append's critical section."""
+    """What the committer needs of a store: a write transaction, and a way to place a batch in
+    it that answers each record with its stored form or its own refusal (batch_placing.py)."""
 
     def writing(self) -> AbstractContextManager[Any]: ...
 
-    def link_and_insert(
-        self, connection: Any, pending: Pending, key: RequestKey | None = None
-    ) -> Record: ...
+    def place_batch(
+        self, connection: Any, batch: Sequence[tuple[Pending, RequestKey | None]]
+    ) -> list[Record | RequestKeyReused]: ...
 
 
 class Waiter:
@@ -130,18 +131,14 @@ class GroupCommit:
     def _commit(self, taken: list[Waiter]) -> None:
         with self.store.writing() as connection:
             taken.extend(self._take())
-            for waiter in taken:
-                self._place(connection, waiter)
-
-    def _place(self, connection: Any, waiter: Waiter) -> None:
-        """One record in its own savepoint, so that its own error leaves the batch whole."""
-        connection.execute("SAVEPOINT one_append")
-        try:
-            waiter.record = self.store.link_and_insert(connection, waiter.pending, waiter.key)
-        except RequestKeyReused as error:
-            connection.execute("ROLLBACK TO SAVEPOINT one_append")
-            waiter.error = error
-        connection.execute("RELEASE SAVEPOINT one_append")
+            outcomes = self.store.place_batch(
+                connection, [(waiter.pending, waiter.key) for waiter in taken]
+            )
+        for waiter, outcome in zip(taken, outcomes, strict=True):
+            if isinstance(outcome, Record):
+                waiter.record = outcome
+            else:
+                waiter.error = outcome
 
     def _count(self, size: int) -> None:
         with self._lock:

@@ -22,11 +22,12 @@ from ..timestamps import utc_now
 from . import admin_sessions, migrations, retention
 from .appending import Pending, Placement, place_with_statements, prepare, replayed
 from .base import AdminSession, ConsentStore, RecordFilter, StoreUnavailable
+from .batch_placing import place_batch
 from .chain_ends import ChainState, read_anchor, read_head, read_state
 from .csv_export import csv_chunks, csv_line_sql
 from .dialect import Dialect
 from .group_commit import GroupCommit
-from .request_keys import FORGET, RequestKey
+from .request_keys import FORGET, RequestKey, RequestKeyReused
 from .rows import COLUMNS, record_from_row
 from .stats import compute_stats
 from .verification import verify_log
@@ -101,6 +102,12 @@ class SQLStore(ConsentStore):
     def _place(self, connection: Any, pending: Pending, key: RequestKey | None) -> Placement | None:
         """How this backend puts a prepared record at the head (appending.py)."""
         return place_with_statements(connection, self.dialect, pending, key)
+
+    def place_batch(
+        self, connection: Any, batch: Sequence[tuple[Pending, RequestKey | None]]
+    ) -> list[Record | RequestKeyReused]:
+        """A group commit's records, placed together (batch_placing.py)."""
+        return place_batch(connection, self.dialect, batch)
 
     def link_and_insert(
         self, connection: Any, pending: Pending, key: RequestKey | None = None
