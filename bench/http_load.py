@@ -4,7 +4,6 @@ figures, and count what the consent server's committer wrote to its debug log.""
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import socket
 import subprocess
@@ -98,7 +97,7 @@ def gunicorn(
     Its error log, with the committer's debug lines, goes to `log`."""
     port = free_port()
     config = log.with_suffix(".conf.py")
-    config.write_text(f"logconfig_dict = {LOGGING!r}\n" + os.environ.get("BENCH_GUNICORN_EXTRA", ""))
+    config.write_text(f"logconfig_dict = {LOGGING!r}\n")
     command = [
         sys.executable, "-m", "gunicorn", "--workers", str(arguments.workers),
         "--worker-class", arguments.worker_class, "--threads", str(arguments.threads_per_worker),

@@ -3,7 +3,8 @@
 A backend (sqlite.py, postgres.py) supplies a dialect (dialect.py), connections and transactions;
 every operation of the log is written here once. Each append locks the one-row `chain_head`
 table, links the record to the head, inserts it and moves the head, all in one critical section
-(appending.py): writers from any number of processes or instances extend one chain. `verify` walks
+(appending.py): writers from any number of processes or instances extend one chain. On SQLite
+the appends waiting in one process share one transaction (group_commit.py). `verify` walks
 the log from the purge anchor and checks that it ends at the recorded head, so a deleted tail is
 found too. Retention is retention.py, statistics stats.py, the CSV export csv_export.py.
 """
