@@ -35,7 +35,7 @@ def main() -> None:
     "--threads",
     default=None,
     type=click.IntRange(1, 64),
-    help="Threads per worker (default: 1 on SQLite, 4 on PostgreSQL).",
+    help="Threads per worker (default: 16 on SQLite, 4 on PostgreSQL).",
 )
 @click.option(
     "--allow-log-in-prefix",

@@ -2,7 +2,8 @@
 
 The store takes and returns plain values and knows nothing of Flask. Inside: the operations
 (sql.py) over a backend's connections (sqlite.py, postgres.py) and its SQL spellings (dialect.py);
-the append path (appending.py) with its scoped Idempotency-Keys (request_keys.py), dashboard
+the append path (appending.py) with its scoped Idempotency-Keys (request_keys.py), group commit
+(group_commit.py) placing a batch at once (batch_placing.py), dashboard
 sessions (admin_sessions.py), the chain's head and anchor (chain_ends.py), verification
 (verification.py), retention by signed purges (retention.py), the daily rollup (rollup.py) and
 statistics (stats.py), row encoding (rows.py),

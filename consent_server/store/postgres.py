@@ -14,14 +14,15 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from ..records import Record
 from .appending import Pending, Placement
 from .base import Scrub, StoreUnavailable
 from .dialect import POSTGRES
-from .request_keys import CLAIM_UPDATE, KEY_COLUMNS, RequestKey
+from .request_keys import CLAIM_UPDATE, KEY_COLUMNS, RequestKey, RequestKeyReused
 from .rollup import KEY_SOURCE_COLUMNS, count_into_rollup
 from .rows import COLUMN_NAMES, COLUMNS
 from .sql import SQLStore
@@ -134,12 +135,14 @@ class PostgresStore(SQLStore):
 
     dialect = POSTGRES
     scrub_method = "postgres_vacuum"
+    batch_appends = False
 
     def __init__(self, url: str, timeout: float = 5.0, pool_size: int = 4) -> None:
         if psycopg is None:
             raise StoreUnavailable(
                 "PostgreSQL support is not installed: pip install 'mkdocs-consent[postgres]'"
             )
+        super().__init__()
         self.url = url
         self.timeout = timeout
         self.pool_size = pool_size
@@ -214,6 +217,19 @@ class PostgresStore(SQLStore):
 
     def _place(self, connection: Any, pending: Pending, key: RequestKey | None) -> Placement | None:
         return place_in_one_statement(connection, pending, key)
+
+    def place_batch(
+        self, connection: Any, batch: Sequence[tuple[Pending, RequestKey | None]]
+    ) -> list[Record | RequestKeyReused]:
+        """One statement per record inside the batch's transaction: a refused key writes
+        nothing, so it needs no savepoint."""
+        outcomes: list[Record | RequestKeyReused] = []
+        for pending, key in batch:
+            try:
+                outcomes.append(self.link_and_insert(connection, pending, key))
+            except RequestKeyReused as refused:
+                outcomes.append(refused)
+        return outcomes
 
     def scrub(self) -> Scrub:
         """VACUUM the tables an erasure changed, so the old row versions go.

@@ -3,7 +3,8 @@
 A backend (sqlite.py, postgres.py) supplies a dialect (dialect.py), connections and transactions;
 every operation of the log is written here once. Each append locks the one-row `chain_head`
 table, links the record to the head, inserts it and moves the head, all in one critical section
-(appending.py): writers from any number of processes or instances extend one chain. `verify` walks
+(appending.py): writers from any number of processes or instances extend one chain. On SQLite
+the appends waiting in one process share one transaction (group_commit.py). `verify` walks
 the log from the purge anchor and checks that it ends at the recorded head, so a deleted tail is
 found too. Retention is retention.py, statistics stats.py, the CSV export csv_export.py.
 """
@@ -22,11 +23,13 @@ from ..timestamps import utc_now
 from . import admin_sessions, migrations, retention
 from .appending import Pending, Placement, place_with_statements, prepare, replayed
 from .base import AdminSession, ConsentStore, RecordFilter, StoreUnavailable
+from .batch_placing import place_batch
 from .chain_ends import ChainState, read_anchor, read_head, read_state
 from .csv_export import cells_sql, csv_chunks
 from .dialect import Dialect
+from .group_commit import GroupCommit
 from .prefetch import prefetched
-from .request_keys import FORGET, RequestKey
+from .request_keys import FORGET, RequestKey, RequestKeyReused
 from .rows import COLUMNS, record_from_row
 from .stats import compute_stats
 from .verification import verify_log
@@ -68,6 +71,12 @@ class SQLStore(ConsentStore):
     """The log's operations over a DB-API connection whose rows can be read as mappings."""
 
     dialect: Dialect
+    # Appends of one process share a transaction (group_commit.py); a backend whose lone append
+    # is cheaper than a batched one sets this False.
+    batch_appends = True
+
+    def __init__(self) -> None:
+        self.group_commit = GroupCommit(self)
 
     @abstractmethod
     def writing(self) -> AbstractContextManager[Any]:
@@ -96,6 +105,12 @@ class SQLStore(ConsentStore):
         """How this backend puts a prepared record at the head (appending.py)."""
         return place_with_statements(connection, self.dialect, pending, key)
 
+    def place_batch(
+        self, connection: Any, batch: Sequence[tuple[Pending, RequestKey | None]]
+    ) -> list[Record | RequestKeyReused]:
+        """A group commit's records, placed together (batch_placing.py)."""
+        return place_batch(connection, self.dialect, batch)
+
     def link_and_insert(
         self, connection: Any, pending: Pending, key: RequestKey | None = None
     ) -> Record:
@@ -108,6 +123,8 @@ class SQLStore(ConsentStore):
 
     def append(self, record: Record, key: RequestKey | None = None) -> Record:
         pending = prepare(record)
+        if self.batch_appends:
+            return self.group_commit.append(pending, key)
         with self._appending() as connection:
             return self.link_and_insert(connection, pending, key)
 

@@ -40,6 +40,7 @@ class SQLiteStore(SQLStore):
     def __init__(self, path: str, timeout: float = 5.0, synchronous: str = "full") -> None:
         if synchronous not in SYNCHRONOUS_MODES:
             raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS_MODES)}")
+        super().__init__()
         self.path = path
         self.timeout = timeout
         self.synchronous = synchronous
