@@ -24,13 +24,12 @@ from typing import Any
 from ..chain import link_hash
 from ..records import Record
 from .appending import Pending, Placement, claim, replayed
-from .chain_ends import MOVE_HEAD, read_head
+from .chain_ends import HEAD_UPSERT, read_head
 from .dialect import Dialect
 from .request_keys import RequestKey, RequestKeyReused
 from .rollup import count_into_rollup
 from .rows import COLUMN_NAMES, COLUMNS
 
-HEAD_UPDATE = MOVE_HEAD.partition(") ON CONFLICT")[2].join(("ON CONFLICT", ""))
 COUNT_PLACED = count_into_rollup("consent_log", "WHERE seq >= {first} AND seq <= {last}")
 Outcome = Record | RequestKeyReused
 
@@ -51,7 +50,7 @@ def move_head(count: int) -> str:
     that lets it move only one linked record forward checks each step (SQLite lets an upsert
     update the same row again; PostgreSQL does not, and appends one statement each)."""
     steps = ", ".join(f"(1, {{seq_{index}}}, {{hash_{index}}})" for index in range(count))
-    return f"INSERT INTO chain_head (id, seq, hash) VALUES {steps} {HEAD_UPDATE}"
+    return f"INSERT INTO chain_head (id, seq, hash) VALUES {steps} {HEAD_UPSERT}"
 
 
 class BatchPlacer:

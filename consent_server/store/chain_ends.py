@@ -2,8 +2,8 @@
 purged record, where verification starts).
 
 Both are one-row tables. `chain_head` holds its row from the second schema step on (seq 0 and the
-genesis hash for an empty log), so the head only ever moves by UPDATE, which its guard checks;
-`chain_anchor` has no row until the first purge.
+genesis hash for an empty log), so moving the head always updates that row, and its guard checks
+each move; `chain_anchor` has no row until the first purge.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import Any
 from ..chain import GENESIS_HASH
 from .dialect import Dialect
 
-MOVE_HEAD = "UPDATE chain_head SET seq = {seq}, hash = {hash} WHERE id = 1"
+# The head row always exists, so an upsert of it is an UPDATE, which the head's guard checks.
+HEAD_UPSERT = "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+MOVE_HEAD = "INSERT INTO chain_head (id, seq, hash) VALUES (1, {seq}, {hash}) " + HEAD_UPSERT
 # Only together with the purge record at `purge_seq` that names this cut: a trigger checks it.
 MOVE_ANCHOR = (
     "INSERT INTO chain_anchor (id, seq, hash, updated_at, purge_seq) "

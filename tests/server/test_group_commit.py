@@ -97,7 +97,7 @@ def test_appends_queued_together_commit_as_one_batch_and_keep_one_chain(store, d
 
 def test_many_threads_appending_and_an_erasure_keep_every_acknowledged_record(store, db_path):
     def erase() -> Record:
-        erasure = make_record(0)
+        erasure = make_record(1)  # visitor-1's own erase record, as the API writes it
         erasure.method = "erase"
         return store.erase("visitor-1", erasure)
 
