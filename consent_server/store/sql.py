@@ -27,6 +27,7 @@ from .batch_placing import place_batch
 from .chain_ends import ChainState, read_anchor, read_head, read_state
 from .csv_export import cells_sql, csv_chunks
 from .dialect import Dialect
+from .filters import filter_clause
 from .group_commit import GroupCommit
 from .prefetch import prefetched
 from .request_keys import FORGET, RequestKey, RequestKeyReused
@@ -49,22 +50,6 @@ ARCHIVE_POLICY = (
     "INSERT INTO policy_archive (policy_version, first_seen, manifest) "
     "VALUES ({version}, {now}, {manifest}) ON CONFLICT (policy_version) DO NOTHING"
 )
-
-
-def filter_clause(record_filter: RecordFilter, dialect: Dialect) -> tuple[str, dict[str, str]]:
-    """A WHERE clause for the records a filter covers, and its parameters."""
-    clauses, params = [], {}
-    for column, operator, value in (
-        ("created_at", ">=", record_filter.since),
-        ("created_at", "<", record_filter.until),
-        ("consent_id", "=", record_filter.consent_id),
-        ("policy_version", "=", record_filter.policy_version),
-    ):
-        if value is not None:
-            name = f"p{len(params)}"
-            clauses.append(f"{column} {operator} {dialect.placeholder(name)}")
-            params[name] = value
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 class SQLStore(ConsentStore):
