@@ -40,7 +40,7 @@ LINE_END = "\r\n"
 NUMBERS = ("seq", "schema_version")
 FLAGS = {
     "gpc": "gpc",
-    "erased": "personal_digest <> '' AND personal_salt = ''",
+    "erased": "personal_digest <> '' AND personal_salt = ''",  # Record.erased, in SQL
 }
 TEXT_FIELDS = tuple(name for name in EXPORT_FIELDS if name not in NUMBERS and name not in FLAGS)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
