@@ -31,6 +31,17 @@ SCHEMA_LOCK_ID = 0x636F6E73656E74  # "consent"
 FETCH_BATCH = 2000
 CONTENT_COLUMNS = [name for name in COLUMN_NAMES if name not in ("seq", "prev_hash", "hash")]
 
+
+def claim_key(scope: str, placed: str) -> str:
+    """File the request's key under the scope parameter `scope`, at the seq the CTE `placed`
+    gives the record, as request_keys.CLAIM files it, but fed from the statement's own rows."""
+    return f"""INSERT INTO request_keys ({KEY_COLUMNS})
+    SELECT %({scope})s, %(key_id)s, %(key_operation)s, %(key_body)s, %(consent_id)s,
+        {placed}.seq, %(created_at)s
+    FROM {placed} WHERE %({scope})s <> ''
+    {CLAIM_UPDATE.replace("{key_expired_before}", "%(key_expired_before)s")}"""
+
+
 # One statement, one round trip: lock the head, link and hash the record (the same hash as
 # chain.link_hash), claim its Idempotency-Key in the key's scope (request_keys.py), insert it,
 # file the key under its owner too, move the head and count it in the rollup. A key claimed in
@@ -45,11 +56,7 @@ WITH head AS (
     ), 'hex') AS hash
     FROM head
 ), claimed AS (
-    INSERT INTO request_keys ({KEY_COLUMNS})
-    SELECT %(key_scope)s, %(key_id)s, %(key_operation)s, %(key_body)s, %(consent_id)s,
-        linked.seq, %(created_at)s
-    FROM linked WHERE %(key_scope)s <> ''
-    {CLAIM_UPDATE.replace("{key_expired_before}", "%(key_expired_before)s")}
+    {claim_key("key_scope", "linked")}
     RETURNING seq
 ), inserted AS (
     INSERT INTO consent_log ({COLUMNS})
@@ -59,11 +66,7 @@ WITH head AS (
     WHERE %(key_scope)s = '' OR EXISTS (SELECT 1 FROM claimed)
     RETURNING seq, prev_hash, hash, {KEY_SOURCE_COLUMNS}
 ), owned AS (
-    INSERT INTO request_keys ({KEY_COLUMNS})
-    SELECT %(key_owner_scope)s, %(key_id)s, %(key_operation)s, %(key_body)s, %(consent_id)s,
-        inserted.seq, %(created_at)s
-    FROM inserted WHERE %(key_owner_scope)s <> ''
-    {CLAIM_UPDATE.replace("{key_expired_before}", "%(key_expired_before)s")}
+    {claim_key("key_owner_scope", "inserted")}
 ), pruned AS (
     DELETE FROM request_keys
     WHERE created_at < %(key_expired_before)s AND EXISTS (SELECT 1 FROM inserted)
