@@ -2,19 +2,56 @@
 
 from __future__ import annotations
 
+import pickle
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    PackageLoader,
+    select_autoescape,
+)
+from jinja2.bccache import Bucket
 from markupsafe import Markup
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """Jinja's compiled templates, kept in its per-user temporary folder between builds.
+
+    Compiling the page templates costs more than a tenth of what the plugin adds to a build;
+    reading them back costs almost nothing. A cache that cannot be read or written is skipped,
+    and a damaged entry compiles the template again.
+    """
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError, TypeError, pickle.UnpicklingError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def template_cache() -> BytecodeCache | None:
+    try:
+        return TemplateCache()
+    except (OSError, RuntimeError):  # no safe temporary folder: compile every build
+        return None
+
 
 environment = Environment(
     loader=PackageLoader(__package__, "templates"),
     autoescape=select_autoescape(enabled_extensions=("html", "md"), default=True),
     keep_trailing_newline=True,
+    bytecode_cache=template_cache(),
 )
 
 # Tables, facts and boxes readable on the mkdocs, readthedocs and Material themes, light or dark:

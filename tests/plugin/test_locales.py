@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 import pytest
+import yaml
 
 from mkdocs_privacy_plugin.texts import available_languages, bundled, legal_languages, texts_for
 
@@ -100,3 +102,14 @@ def test_regional_codes_find_their_language():
     assert texts_for("pt-PT", {})["accept_all"] == bundled("pt")["accept_all"]
     assert texts_for("zh-CN", {})["accept_all"] == bundled("zh")["accept_all"]
     assert texts_for("de-AT", {})["right_17_title"] == bundled("de", legal=True)["right_17_title"]
+
+
+@pytest.mark.parametrize("legal", [False, True])
+def test_every_locale_reads_the_same_with_libyaml_as_with_python(legal):
+    """The texts load with libyaml's parser for speed; it must not read any file differently."""
+    folder = resources.files("mkdocs_privacy_plugin").joinpath(
+        "locales", *(["legal"] if legal else [])
+    )
+    for language in legal_languages() if legal else available_languages():
+        text = folder.joinpath(f"{language}.yml").read_text("utf-8")
+        assert bundled(language, legal) == yaml.load(text, Loader=yaml.SafeLoader), language
