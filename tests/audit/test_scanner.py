@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_privacy_plugin.audit import Service, audit_site, host_of, owner_of, summary
+from mkdocs_privacy_plugin.audit import Service, audit_site, host_of, owner_of, site_files, summary
 
 SERVICES = [
     Service("Google Analytics", "analytics", ("googletagmanager.com", "google-analytics.com")),
@@ -118,3 +118,17 @@ def test_owner_matches_host_and_subdomains_only():
     assert owner_of("googletagmanager.com", SERVICES).name == "Google Analytics"
     assert owner_of("notgoogletagmanager.com", SERVICES) is None
     assert owner_of("youtube.com", SERVICES).name == "YouTube"
+
+
+def test_site_files_lists_every_html_and_css_file_and_does_not_follow_folder_links(tmp_path):
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    for relative in ("index.html", "a/index.html", "a/b/c/index.html", "css/theme.css", "js/x.js"):
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text("")
+    (elsewhere / "outside.html").parent.mkdir(parents=True)
+    (elsewhere / "outside.html").write_text("")
+    (site / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (site / "page.html").symlink_to(site / "index.html")
+    assert site_files(site) == [
+        "a/b/c/index.html", "a/index.html", "css/theme.css", "index.html", "page.html",
+    ]  # fmt: skip
