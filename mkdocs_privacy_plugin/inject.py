@@ -76,6 +76,9 @@ class HeadInjector:
             return html
         charset = CHARSET.search(html, head.end(), head.end() + 1024)
         match = charset or head
+        anchor = match.group(0)
+        if html.find(anchor) == match.start():  # one copy of the page instead of two
+            return html.replace(anchor, anchor + self.snippet(root, links), 1)
         return html[: match.end()] + self.snippet(root, links) + html[match.end() :]
 
 

@@ -83,7 +83,8 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
     @event_priority(-110)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """After mkdocs-static-i18n (-100) has placed the files of this language's pass."""
-        self._self_service_pages: set[str] = set()
+        self._self_service_pages: set[str] = {self.config.cookie_policy_path}
+        """Pages that show the visitor's own record: the cookie policy, and pages that ask."""
         for name in (*BANNER_FILES, *RECORD_FILES):
             path = f"{ASSET_DIR}/{name}"
             if files.get_file_from_path(path) is None:
@@ -114,10 +115,7 @@ class ConsentPlugin(BasePlugin[ConsentPluginConfig]):
         self.site_audit.page(page.file.dest_uri, references)
         output = self.injector.inject(output, root, links)
         output = with_page_language(output, config, self.language)
-        if (
-            page.file.src_uri == self.config.cookie_policy_path
-            or page.file.src_uri in self._self_service_pages
-        ):
+        if page.file.src_uri in self._self_service_pages:
             output = add_record_script(output, root)
         return output
 

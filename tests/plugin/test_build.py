@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_privacy_plugin import assets
+from mkdocs_privacy_plugin.inject import HeadInjector
 
 from .conftest import BASE_PLUGIN
 
@@ -56,6 +57,23 @@ def test_charset_stays_first(build_site):
     site = build_site(theme="mkdocs")
     html = site.read("index.html")
     assert html.index("charset") < html.index('id="consent-config"')
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body></body></html>',
+        '<!-- <meta charset="utf-8"> --><html><head><meta charset="utf-8"></head><body></body></html>',
+        '<html><head data-x="1"><title>no charset</title></head><body></body></html>',
+    ],
+)
+def test_the_snippet_goes_right_after_the_charset_or_the_head_and_nothing_else_moves(page):
+    injected = HeadInjector({"endpoint": None}, "").inject(page, "", {})
+    snippet = HeadInjector({"endpoint": None}, "").snippet("", {})
+    head = page.index("<head")
+    charset = page.find('<meta charset="utf-8">', head)
+    at = charset + len('<meta charset="utf-8">') if charset >= 0 else page.index(">", head) + 1
+    assert injected == page[:at] + snippet + page[at:]
 
 
 def test_assets_are_shipped_minified(build_site):
