@@ -18,7 +18,8 @@ from typing import Any
 from mkdocs.plugins import get_plugin_logger
 
 from .config import ConsentPluginConfig
-from .notice_model import NONE, Notice
+from .notice_model import Notice
+from .notice_options import NONE
 
 log = get_plugin_logger(__name__)
 CHECK_PATH = "consent/notice-check.json"

@@ -5,30 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pydantic
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 
-from .localized import LocalText
 from .notice_model import Notice
+from .notice_options import TextOption, problems_of
 from .urls import SafeURL
 
 CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 CONSENT_MODE_TYPES = {"ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
                       "functionality_storage", "personalization_storage", "security_storage"}  # fmt: skip
-
-
-class TextOption(c.OptionallyRequired[LocalText]):
-    """A text, or a mapping of language codes to texts: `{en: Analytics, de: Statistik}`."""
-
-    def run_validation(self, value: object) -> LocalText:
-        try:
-            return LocalText.parse(value)
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
 
 
 class CategoryConfig(base.Config):
@@ -57,7 +46,7 @@ class ServiceConfig(base.Config):
 
 
 class NoticeOption(c.BaseConfigOption[Notice]):
-    """`privacy_notice`: validated by the notice model, errors named by their full path."""
+    """`privacy_notice`: one line per problem, named by its path in mkdocs.yml."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,28 +54,10 @@ class NoticeOption(c.BaseConfigOption[Notice]):
 
     def run_validation(self, value: object) -> Notice:
         try:
-            return Notice.model_validate(value if value is not None else {})
-        except pydantic.ValidationError as error:
-            raise ValidationError(notice_errors(error)) from None
-
-
-def notice_errors(error: pydantic.ValidationError) -> str:
-    """One line per problem, named by its path in mkdocs.yml (`privacy_notice.activities[0]...`)."""
-    lines = []
-    for problem in error.errors():
-        parts = [str(part) if isinstance(part, str) else part for part in problem["loc"]]
-        if any(str(part).startswith("literal[") for part in parts) and not isinstance(
-            problem.get("input"), str
-        ):
-            continue  # the `none` alternative of a list that was given as a list
-        path = "privacy_notice"
-        for part in parts:
-            if isinstance(part, int):
-                path += f"[{part}]"
-            elif not re.search(r"[\[(]", part):
-                path += f".{part.rstrip('_')}"
-        lines.append(f"{path}: {problem['msg'].removeprefix('Value error, ')}")
-    return "\n".join(dict.fromkeys(lines))
+            return Notice.parsed(value if value is not None else {})
+        except ValidationError as error:
+            lines = [f"privacy_notice{path}: {message}" for path, message in problems_of(error, "")]
+            raise ValidationError("\n".join(lines)) from None
 
 
 class FixupsConfig(base.Config):

@@ -8,11 +8,9 @@ naming the option and the language.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from pydantic import BaseModel
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
 EVERY_LANGUAGE = "*"
@@ -68,23 +66,22 @@ Warn = Callable[[str, str], None]
 
 
 def resolve(value: Any, language: str, default: str, warn: Warn, path: str) -> Any:
-    """The same structure with every LocalText replaced by its text for `language`."""
+    """The same structure with every LocalText replaced by its text for `language`.
+
+    The notice's parts are mappings (MkDocs configs), so they come out as plain dicts with the
+    keys of mkdocs.yml, ready for templates that know nothing of the config classes.
+    """
     if isinstance(value, LocalText):
         text, fell_back = value.pick(language, default)
         if fell_back:
             warn(path, language)
         return text
-    if isinstance(value, BaseModel):
-        return {
-            name: resolve(getattr(value, name), language, default, warn, f"{path}.{name}")
-            for name in type(value).model_fields
-        }
     if isinstance(value, list | tuple):
         return [
             resolve(item, language, default, warn, f"{path}[{index}]")
             for index, item in enumerate(value)
         ]
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {
             key: resolve(item, language, default, warn, f"{path}.{key}")
             for key, item in value.items()
@@ -96,9 +93,7 @@ def languages_in(value: Any) -> set[str]:
     """Every language code any text in `value` is given in."""
     if isinstance(value, LocalText):
         return value.languages()
-    if isinstance(value, BaseModel):
-        items = [getattr(value, name) for name in type(value).model_fields]
-    elif isinstance(value, dict):
+    if isinstance(value, Mapping):
         items = list(value.values())
     elif isinstance(value, list | tuple):
         items = list(value)

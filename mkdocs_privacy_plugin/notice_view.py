@@ -85,7 +85,7 @@ class NoticeView:
             "basis": basis or details,
             "details": details if basis else "",
             "risks": self.prose(risks, f"{option}.risks"),
-            "copy_text": self.prose(transfer.get("copy_", ""), f"{option}.copy"),
+            "copy_text": self.prose(transfer.get("copy", ""), f"{option}.copy"),
         }
 
     def activity(self, activity: dict[str, Any], option: str) -> dict[str, Any]:
