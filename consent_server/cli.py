@@ -34,7 +34,7 @@ def main() -> None:
     "--workers",
     default=None,
     type=click.IntRange(1, 64),
-    help="Worker processes (default: one per core on SQLite, 2 x cores + 1 on PostgreSQL).",
+    help="Worker processes (default: cores + 1 on SQLite, 2 x cores + 1 on PostgreSQL).",
 )
 @click.option(
     "--threads",

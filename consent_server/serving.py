@@ -38,12 +38,13 @@ def default_threads(database_url: str) -> int:
 
 def default_workers(database_url: str) -> int:
     """Worker processes. On SQLite a request costs CPU, not a wait of its own for the disk: a
-    process per core keeps every core busy, and each process more splits the group commit into
-    smaller batches and adds a turn on the write lock (2 workers ran about twice as fast as 5 on
-    two cores, bench/README.md). PostgreSQL keeps gunicorn's usual 2 x cores + 1."""
+    process per core and one more (busy while another waits for its turn on the write lock) keep
+    the cores busy, and every process beyond that splits the group commit into smaller batches
+    and adds a turn on the lock (on two cores 3 ran ahead of 2, and 5 slowest: bench/README.md).
+    PostgreSQL keeps gunicorn's usual 2 x cores + 1."""
     cores = os.cpu_count() or 1
     if is_sqlite_url(database_url):
-        return max(2, min(cores, 8))
+        return max(2, min(cores + 1, 9))
     return max(2, min(2 * cores + 1, 9))
 
 

@@ -18,9 +18,9 @@ POSTGRES = "postgresql://consent@db/consent"
 
 
 @pytest.mark.parametrize(
-    ("cores", "sqlite", "postgres"), [(1, 2, 3), (2, 2, 5), (4, 4, 9), (32, 8, 9)]
+    ("cores", "sqlite", "postgres"), [(1, 2, 3), (2, 3, 5), (4, 5, 9), (32, 9, 9)]
 )
-def test_workers_one_per_core_on_sqlite(monkeypatch, cores, sqlite, postgres):
+def test_workers_one_per_core_and_one_more_on_sqlite(monkeypatch, cores, sqlite, postgres):
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     assert default_workers(SQLITE) == sqlite
     assert default_workers(POSTGRES) == postgres
