@@ -159,7 +159,7 @@ def parse_arguments() -> argparse.Namespace:
     arguments = parser.parse_args()
     scheme = "sqlite:///" if arguments.backend == "sqlite" else "postgresql://"
     if arguments.serve_defaults:
-        arguments.workers, arguments.worker_class = default_workers(), "gthread"
+        arguments.workers, arguments.worker_class = default_workers(scheme), "gthread"
     if arguments.serve_defaults or arguments.threads_per_worker is None:
         arguments.threads_per_worker = default_threads(scheme)
     if arguments.compare_normal and arguments.backend != "sqlite":

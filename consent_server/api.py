@@ -125,28 +125,25 @@ def _decision_body(record: Record) -> dict[str, Any]:
     }
 
 
+def _cookie_flags() -> dict[str, Any]:
+    """The token cookie's scope and flags, the same whether it is set or cleared."""
+    config = current_app.config
+    return {
+        "path": "/",
+        "domain": config["CONSENT_COOKIE_DOMAIN"],
+        "secure": config["CONSENT_COOKIE_SECURE"],
+        "httponly": True,
+        "samesite": config["CONSENT_COOKIE_SAMESITE"],
+    }
+
+
 def _set_token_cookie(response: Response, token: str) -> None:
-    response.set_cookie(
-        _setting("COOKIE_NAME"),
-        token,
-        max_age=int(timedelta(days=_setting("MAX_AGE_DAYS")).total_seconds()),
-        path="/",
-        domain=_setting("COOKIE_DOMAIN"),
-        secure=_setting("COOKIE_SECURE"),
-        httponly=True,
-        samesite=_setting("COOKIE_SAMESITE"),
-    )
+    max_age = _setting("MAX_AGE_DAYS") * 86400
+    response.set_cookie(_setting("COOKIE_NAME"), token, max_age=max_age, **_cookie_flags())
 
 
 def _clear_token_cookie(response: Response) -> None:
-    response.delete_cookie(
-        _setting("COOKIE_NAME"),
-        path="/",
-        domain=_setting("COOKIE_DOMAIN"),
-        secure=_setting("COOKIE_SECURE"),
-        httponly=True,
-        samesite=_setting("COOKIE_SAMESITE"),
-    )
+    response.delete_cookie(_setting("COOKIE_NAME"), **_cookie_flags())
 
 
 @bp.after_request

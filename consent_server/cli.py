@@ -30,7 +30,12 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=None, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Worker processes (default: cores + 1 on SQLite, 2 x cores + 1 on PostgreSQL).",
+)
 @click.option(
     "--threads",
     default=None,
@@ -62,7 +67,7 @@ def serve(
         create_app,
         host,
         port,
-        workers or default_workers(),
+        workers or default_workers(url),
         threads=threads or default_threads(url),
     )
 

@@ -19,10 +19,16 @@ SPACED_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2
 
 
 def format_timestamp(moment: datetime) -> str:
-    """`moment` (aware, or naive meaning UTC) in the log's format."""
+    """`moment` (aware, or naive meaning UTC) in the log's format.
+
+    `isoformat` spells the same text as `TIMESTAMP_FORMAT` for four-digit years at a third of
+    `strftime`'s cost (every decision formats two times); earlier years keep `strftime`.
+    """
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime(TIMESTAMP_FORMAT)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    if moment.year < 1000:
+        return moment.strftime(TIMESTAMP_FORMAT)
+    return moment.isoformat(timespec="microseconds") + "Z"
 
 
 def utc_now() -> str:

@@ -8,10 +8,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import want_bytes
 
 TOKEN_SALT = "consent-server.consent-token.v1"  # noqa: S105 (a namespace, not a secret)
 MAX_TOKEN_LENGTH = 4096
+
+
+class _OnceDerivedSigner(TimestampSigner):
+    """itsdangerous derives the HMAC key from a secret and the salt again for every signature
+    made or checked; neither changes here, so each secret's key is derived once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._derived: dict[bytes | None, bytes] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        which = None if secret_key is None else want_bytes(secret_key)
+        derived = self._derived.get(which)
+        if derived is None:
+            derived = self._derived[which] = super().derive_key(secret_key)
+        return derived
+
+
+class _Serializer(URLSafeTimedSerializer):
+    """One signer per salt, made once instead of for every token (it holds no per-token state)."""
+
+    def __init__(self, secret_keys: list[str], salt: str) -> None:
+        super().__init__(secret_keys, salt=salt, signer=_OnceDerivedSigner)
+        self._signers: dict[str | bytes | None, TimestampSigner] = {}
+
+    def make_signer(self, salt: str | bytes | None = None) -> TimestampSigner:
+        signer = self._signers.get(salt)
+        if signer is None:
+            signer = self._signers[salt] = super().make_signer(salt)
+        return signer
 
 
 class TokenSigner:
@@ -20,7 +51,7 @@ class TokenSigner:
     def __init__(self, secret_keys: list[str], max_age_seconds: int) -> None:
         if not secret_keys:
             raise ValueError("at least one secret key is needed to sign tokens")
-        self._serializer = URLSafeTimedSerializer(list(secret_keys), salt=TOKEN_SALT)
+        self._serializer = _Serializer(list(secret_keys), TOKEN_SALT)
         self.max_age_seconds = max_age_seconds
 
     def sign(self, payload: dict[str, Any]) -> str:

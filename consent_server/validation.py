@@ -183,8 +183,9 @@ def anonymise_ip(address: str | None, mode: str, key: bytes) -> str:
         return ""
     if mode == "hmac":
         return "hmac:" + hmac.new(key, ip.packed, hashlib.sha256).hexdigest()[:32]
-    if ip.version == 4:  # the host bits cleared by arithmetic: building a network costs more
-        return f"{ipaddress.IPv4Address(int(ip) >> 8 << 8)}/24"
+    if ip.version == 4:  # the host byte dropped from the packed form: a network costs more
+        first, second, third, _ = ip.packed
+        return f"{first}.{second}.{third}.0/24"
     return f"{ipaddress.IPv6Address(int(ip) >> 80 << 80)}/48"
 
 

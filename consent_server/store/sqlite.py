@@ -23,6 +23,7 @@ from typing import Any
 from .base import Scrub, StoreUnavailable
 from .dialect import SQLITE
 from .sql import SQLStore
+from .switching import prompt_handback
 from .urls import SYNCHRONOUS_MODES
 
 FETCH_BATCH = 2000
@@ -122,7 +123,11 @@ class SQLiteStore(SQLStore):
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
-        with self._writers_turn(), self._transaction("BEGIN IMMEDIATE") as connection:
+        with (
+            self._writers_turn(),
+            prompt_handback(),
+            self._transaction("BEGIN IMMEDIATE") as connection,
+        ):
             yield connection
 
     @contextmanager

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itsdangerous
 import itsdangerous.timed
 
-from consent_server.tokens import TokenSigner
+from consent_server.tokens import TOKEN_SALT, TokenSigner
 
 from .helpers import OLD_SECRET, SECRET, assert_json_error, post_consent
 
@@ -49,3 +50,15 @@ def test_token_expires_with_configured_lifetime(make_app, monkeypatch):
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real_time() + 86401)
     response = client.get("/api/v1/consent", headers={"X-Consent-Token": token})
     assert_json_error(response, 404, "no_consent")
+
+
+def test_tokens_are_plain_itsdangerous_tokens_both_ways():
+    """Deriving each key once changes no byte: tokens signed by itsdangerous's own serializer
+    read back, and ours read back through it."""
+    ours = TokenSigner([OLD_SECRET, SECRET], max_age_seconds=60)
+    plain = itsdangerous.URLSafeTimedSerializer([OLD_SECRET, SECRET], salt=TOKEN_SALT)
+    old_plain = itsdangerous.URLSafeTimedSerializer([OLD_SECRET], salt=TOKEN_SALT)
+    assert ours.read(plain.dumps({"cid": "a"})) == {"cid": "a"}
+    assert ours.read(old_plain.dumps({"cid": "b"})) == {"cid": "b"}
+    assert plain.loads(ours.sign({"cid": "c", "seq": 1})) == {"cid": "c", "seq": 1}
+    assert ours.read(ours.sign({"cid": "d"})[:-2] + "xx") is None

@@ -1,0 +1,54 @@
+"""`consent-server serve`'s defaults: worker processes and threads per backend, and the shorter
+GIL switch interval held only while a writer holds the log's write lock."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from consent_server.serving import default_threads, default_workers
+from consent_server.store.sqlite import SQLiteStore
+from consent_server.store.switching import WHILE_WRITING, prompt_handback
+
+SQLITE = "sqlite:////srv/consent/log.sqlite3"
+POSTGRES = "postgresql://consent@db/consent"
+
+
+@pytest.mark.parametrize(
+    ("cores", "sqlite", "postgres"), [(1, 2, 3), (2, 3, 5), (4, 5, 9), (32, 9, 9)]
+)
+def test_workers_one_per_core_and_one_more_on_sqlite(monkeypatch, cores, sqlite, postgres):
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert default_workers(SQLITE) == sqlite
+    assert default_workers(POSTGRES) == postgres
+
+
+def test_threads_per_backend():
+    assert default_threads(SQLITE) == 16
+    assert default_threads(POSTGRES) == 4
+
+
+def test_switch_interval_is_cut_only_inside_and_restored_after_nesting():
+    usual = sys.getswitchinterval()
+    with prompt_handback():
+        assert sys.getswitchinterval() == pytest.approx(min(usual, WHILE_WRITING))
+        with prompt_handback():
+            assert sys.getswitchinterval() == pytest.approx(min(usual, WHILE_WRITING))
+        assert sys.getswitchinterval() == pytest.approx(min(usual, WHILE_WRITING))
+    assert sys.getswitchinterval() == pytest.approx(usual)
+
+
+def test_a_write_restores_the_interval_even_when_it_fails(tmp_path: Path):
+    usual = sys.getswitchinterval()
+    store = SQLiteStore(str(tmp_path / "log.sqlite3"))
+    try:
+        with store.writing():
+            assert sys.getswitchinterval() == pytest.approx(min(usual, WHILE_WRITING))
+        with pytest.raises(RuntimeError), store.writing():
+            raise RuntimeError("the batch failed")
+    finally:
+        store.close()
+    assert sys.getswitchinterval() == pytest.approx(usual)
