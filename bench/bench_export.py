@@ -43,6 +43,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from logs import log_row, move_sqlite_head, private_schema
+from servers import free_port, wait_until_ready
 
 from consent_server.chain import GENESIS_HASH, link, seal_personal_fields
 from consent_server.records import Record
@@ -175,10 +176,9 @@ def consent_log(backend: str, folder: Path, postgres_url: str) -> Iterator[str]:
         yield url
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def readyz(port: int) -> bool:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as answer:
+        return answer.status == 200
 
 
 def server_env(url: str, folder: Path) -> dict[str, str]:
@@ -217,18 +217,7 @@ def live_server(env: dict[str, str], log: Path) -> Iterator[tuple[int, int]]:
     with log.open("w") as errors:
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"consent-server stopped at start-up:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"consent-server did not start:\n{log.read_text()}") from None
-                time.sleep(0.2)
+        wait_until_ready(process, "consent-server", log, lambda: readyz(port), 60, 0.2)
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         assert len(children) == 1, f"expected one gunicorn worker, found {children}"
         yield port, int(children[0])

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from servers import free_port, port_open, wait_until_ready
 
 BENCH = Path(__file__).parent
 # gunicorn's own messages and one line per committed batch, to stderr (the server's log file).
@@ -50,12 +50,6 @@ class WrkResult:
     p99_ms: float
     errors: int
     socket_errors: int
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def milliseconds(text: str) -> float:
@@ -108,17 +102,7 @@ def gunicorn(
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn {app} stopped at start-up:\n{log.read_text()}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"gunicorn {app} did not start:\n{log.read_text()}") from None
-                time.sleep(0.1)
+        wait_until_ready(process, f"gunicorn {app}", log, lambda: port_open(port), 30, 0.1)
         yield url
     finally:
         process.terminate()
