@@ -20,6 +20,7 @@ the machine skews both rates.
     .venv/bin/python bench/bench_post_ratio.py [--backend sqlite|postgres] [--rounds 3]
         [--duration 10] [--connections 32] [--idempotency-key] [--serve-defaults]
         [--workers 2] [--worker-class sync|gthread] [--threads-per-worker N] [--compare-normal]
+        [--no-reuse-port]
         [--sqlite-synchronous full|normal] [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 """
 
@@ -40,7 +41,7 @@ from http_load import Batches, BatchLog, WrkResult, gunicorn, run_wrk
 from logs import private_schema
 from post_ratio_report import GOALS, report
 
-from consent_server.serving import default_threads, default_workers
+from consent_server.serving import default_reuse_port, default_threads, default_workers
 
 BODY = {
     "choices": {"analytics": True},
@@ -130,6 +131,13 @@ def parse_arguments() -> argparse.Namespace:
         type=int,
         default=None,
         help="gunicorn --threads (default: what `consent-server serve` runs for the backend)",
+    )
+    parser.add_argument(
+        "--reuse-port",
+        action=argparse.BooleanOptionalAction,
+        default=default_reuse_port(),
+        help="a listening socket per worker, as `consent-server serve` runs (default: on where "
+        "the system has SO_REUSEPORT); --no-reuse-port shares one socket, as before",
     )
     parser.add_argument(
         "--serve-defaults",

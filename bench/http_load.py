@@ -96,7 +96,8 @@ def gunicorn(
         sys.executable, "-m", "gunicorn", "--workers", str(arguments.workers),
         "--worker-class", arguments.worker_class, "--threads", str(arguments.threads_per_worker),
         "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--keep-alive", "5",
-        "--config", str(config), "--chdir", str(BENCH), app,
+        "--config", str(config), "--chdir", str(BENCH),
+        *(["--reuse-port"] if arguments.reuse_port else []), app,
     ]  # fmt: skip
     with log.open("w") as errors:
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)

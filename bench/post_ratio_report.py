@@ -48,6 +48,7 @@ def report(
         f"backend {arguments.backend}, gunicorn {arguments.workers} {arguments.worker_class} "
         f"workers ({arguments.threads_per_worker} thread(s) each"
         + (", consent-server serve's defaults)" if arguments.serve_defaults else ")")
+        + (", a listening socket per worker" if arguments.reuse_port else ", one shared socket")
         + f", wrk {arguments.threads} threads / {arguments.connections} connections / "
         f"{arguments.duration:g} s, {arguments.rounds} rounds alternating"
         + (", a fresh Idempotency-Key per request" if arguments.idempotency_key else "")

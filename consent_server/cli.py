@@ -17,7 +17,7 @@ from .config import ConfigError
 from .data_dir import describe_log, log_problem
 from .demo import demo
 from .exports import MIMETYPES, export_chunks
-from .serving import default_threads, default_workers, run
+from .serving import PortUnavailable, default_threads, default_workers, run
 from .store import RecordFilter, StoreUnavailable
 
 
@@ -43,13 +43,25 @@ def main() -> None:
     help="Threads per worker (default: 16 on SQLite, 4 on PostgreSQL).",
 )
 @click.option(
+    "--reuse-port/--no-reuse-port",
+    default=None,
+    help="A listening socket per worker, so the kernel spreads connections evenly (default: on "
+    "where the system supports SO_REUSEPORT). Connections still queued at a worker that "
+    "restarts are reset; --no-reuse-port shares one socket.",
+)
+@click.option(
     "--allow-log-in-prefix",
     is_flag=True,
     help="Start even with the SQLite log inside the Python environment "
     "(also CONSENT_ALLOW_LOG_IN_PREFIX=true).",
 )
 def serve(
-    host: str, port: int, workers: int | None, threads: int | None, allow_log_in_prefix: bool
+    host: str,
+    port: int,
+    workers: int | None,
+    threads: int | None,
+    reuse_port: bool | None,
+    allow_log_in_prefix: bool,
 ) -> None:
     """Run the server under gunicorn with production defaults."""
     current = settings()
@@ -63,13 +75,17 @@ def serve(
     except (ConfigError, StoreUnavailable) as error:
         fail(str(error))
     click.echo(f"Consent log: {describe_log(url)}", err=True)
-    run(
-        create_app,
-        host,
-        port,
-        workers or default_workers(url),
-        threads=threads or default_threads(url),
-    )
+    try:
+        run(
+            create_app,
+            host,
+            port,
+            workers or default_workers(url),
+            reuse_port=reuse_port,
+            threads=threads or default_threads(url),
+        )
+    except PortUnavailable as error:
+        fail(str(error))
 
 
 def _token_line(token: str) -> str:

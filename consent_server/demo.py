@@ -24,7 +24,7 @@ from .cli_common import fail
 from .config import ConfigError, load_settings
 from .data_dir import default_database_url, describe_log
 from .demo_site import serving_site, site_settings, two_origins_problem
-from .serving import run
+from .serving import PortUnavailable, check_port_free, run
 from .store import StoreUnavailable
 
 EXAMPLE_SITE = "example_site"
@@ -75,6 +75,10 @@ def _demo_secret(instance: Path) -> str:
 def demo(site_dir: Path | None, host: str, port: int, site_port: int | None) -> None:
     """Run a local demo: SQLite log, a site with the banner, and a fresh admin token."""
     url = f"http://{host}:{port}/"
+    try:
+        check_port_free(host, port)
+    except PortUnavailable as error:
+        fail(f"{error}; give another --port")
     instance = Path(instance_path()) / "demo"
     instance.mkdir(parents=True, exist_ok=True)
     site_note = ""
@@ -113,4 +117,7 @@ def demo(site_dir: Path | None, host: str, port: int, site_port: int | None) -> 
             "Stop with Ctrl-C.\n",
             err=True,
         )
-        run(create_app, host, port, 2, accesslog=None)
+        try:
+            run(create_app, host, port, 2, accesslog=None)
+        except PortUnavailable as error:
+            fail(str(error))

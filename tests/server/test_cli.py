@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import sqlite3
 
 import pytest
@@ -97,6 +98,18 @@ def test_serve_refuses_to_start_without_a_secret(runner, cli_env):
     result = runner.invoke(main, ["serve"])
     assert result.exit_code == 2
     assert "CONSENT_SECRET_KEYS is not set" in result.output
+
+
+def test_serve_names_a_taken_port_instead_of_sharing_it(runner, cli_env, monkeypatch):
+    monkeypatch.setenv("CONSENT_SECRET_KEYS", SECRET)
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
 
 
 def test_checkpoint_then_growth_verifies_and_rewrite_is_found(

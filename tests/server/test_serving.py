@@ -1,15 +1,22 @@
-"""`consent-server serve`'s defaults: worker processes and threads per backend, and the shorter
-GIL switch interval held only while a writer holds the log's write lock."""
+"""`consent-server serve`'s defaults: worker processes and threads per backend, the check that
+its address is free, and the shorter GIL switch interval held only while a writer holds the
+log's write lock."""
 
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
 import pytest
 
-from consent_server.serving import default_threads, default_workers
+from consent_server.serving import (
+    PortUnavailable,
+    check_port_free,
+    default_threads,
+    default_workers,
+)
 from consent_server.store.sqlite import SQLiteStore
 from consent_server.store.switching import WHILE_WRITING, prompt_handback
 
@@ -52,3 +59,12 @@ def test_a_write_restores_the_interval_even_when_it_fails(tmp_path: Path):
     finally:
         store.close()
     assert sys.getswitchinterval() == pytest.approx(usual)
+
+
+def test_a_free_port_passes_and_a_bad_host_is_named():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    check_port_free("127.0.0.1", port)
+    with pytest.raises(PortUnavailable, match=r"cannot listen on 'no such host\.invalid'"):
+        check_port_free("no such host.invalid", port)
