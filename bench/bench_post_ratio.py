@@ -20,7 +20,7 @@ the machine skews both rates.
     .venv/bin/python bench/bench_post_ratio.py [--backend sqlite|postgres] [--rounds 3]
         [--duration 10] [--connections 32] [--idempotency-key] [--serve-defaults]
         [--workers 2] [--worker-class sync|gthread] [--threads-per-worker N] [--compare-normal]
-        [--no-reuse-port]
+        [--reuse-port | --no-reuse-port]
         [--sqlite-synchronous full|normal] [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 """
 
@@ -136,8 +136,8 @@ def parse_arguments() -> argparse.Namespace:
         "--reuse-port",
         action=argparse.BooleanOptionalAction,
         default=default_reuse_port(),
-        help="a listening socket per worker, as `consent-server serve` runs (default: on where "
-        "the system has SO_REUSEPORT); --no-reuse-port shares one socket, as before",
+        help="a listening socket per worker (default: as `consent-server serve` chooses, on "
+        "where net.ipv4.tcp_migrate_req=1); --no-reuse-port shares one socket",
     )
     parser.add_argument(
         "--serve-defaults",

@@ -46,8 +46,8 @@ def main() -> None:
     "--reuse-port/--no-reuse-port",
     default=None,
     help="A listening socket per worker, so the kernel spreads connections evenly (default: on "
-    "where the system supports SO_REUSEPORT). Connections still queued at a worker that "
-    "restarts are reset; --no-reuse-port shares one socket.",
+    "where net.ipv4.tcp_migrate_req=1 hands a recycled worker's queued connections to the "
+    "others; without it they are reset). --no-reuse-port shares one socket.",
 )
 @click.option(
     "--allow-log-in-prefix",

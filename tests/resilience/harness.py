@@ -111,12 +111,15 @@ def wait_group_gone(pgid: int, seconds: float = 10) -> None:
         time.sleep(0.05)
 
 
-def start_server(database_url: str, log: Path, workers: int = 2, **settings: str) -> Server:
-    """Start the server as an operator does; the caller must `kill()` or `stop()` it."""
+def start_server(
+    database_url: str, log: Path, workers: int = 2, options: tuple[str, ...] = (), **settings: str
+) -> Server:
+    """Start the server as an operator does (`options`: more of serve's options); the caller must
+    `kill()` or `stop()` it."""
     port = free_port()
     with log.open("ab") as handle:
         process = subprocess.Popen(
-            [*consent_server_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+            [*consent_server_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), *options],
             env=server_env(database_url, **settings), stdout=handle, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
@@ -140,8 +143,10 @@ def wait_until_up(server: Server, seconds: float = 30) -> None:
 
 
 @contextmanager
-def running_server(database_url: str, log: Path, workers: int = 2, **settings: str):
-    server = start_server(database_url, log, workers, **settings)
+def running_server(
+    database_url: str, log: Path, workers: int = 2, options: tuple[str, ...] = (), **settings: str
+):
+    server = start_server(database_url, log, workers, options, **settings)
     try:
         wait_until_up(server)
         yield server

@@ -1,7 +1,8 @@
-"""`consent-server serve` spreads kept-alive connections over its workers.
+"""`consent-server serve --reuse-port` spreads kept-alive connections over its workers.
 
 Each worker listens on a socket of its own (`SO_REUSEPORT`) and the kernel hands every new
-connection to one of them. The test opens many kept-alive connections to a real two-worker
+connection to one of them (serve's default where the kernel also hands a recycled worker's queued
+connections to the others, `net.ipv4.tcp_migrate_req=1`). The test opens many kept-alive connections to a real two-worker
 server, then reads from /proc which worker process holds each one: both must hold a fair share.
 """
 
@@ -66,7 +67,7 @@ def booted_workers(master: int, port: int, count: int, seconds: float = 20) -> d
 
 def test_each_worker_listens_and_holds_a_share_of_kept_alive_connections(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
-    with running_server(url, tmp_path / "server.log", workers=2) as server:
+    with running_server(url, tmp_path / "server.log", 2, ("--reuse-port",)) as server:
         port = urlsplit(server.url).port
         listeners = booted_workers(server.process.pid, port, 2)
         assert len(listeners) == 2, server.log_tail()

@@ -14,6 +14,7 @@ import pytest
 from consent_server.serving import (
     PortUnavailable,
     check_port_free,
+    default_reuse_port,
     default_threads,
     default_workers,
 )
@@ -68,3 +69,14 @@ def test_a_free_port_passes_and_a_bad_host_is_named():
     check_port_free("127.0.0.1", port)
     with pytest.raises(PortUnavailable, match=r"cannot listen on 'no such host\.invalid'"):
         check_port_free("no such host.invalid", port)
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="no SO_REUSEPORT here")
+@pytest.mark.parametrize(("setting", "expected"), [("1\n", True), ("0\n", False), (None, False)])
+def test_a_socket_per_worker_only_where_queued_connections_are_handed_on(
+    tmp_path: Path, setting, expected
+):
+    migrate = tmp_path / "tcp_migrate_req"
+    if setting is not None:
+        migrate.write_text(setting)
+    assert default_reuse_port(migrate) is expected
