@@ -56,7 +56,10 @@ class SQLiteStore(SQLStore):
         try:
             connection.row_factory = sqlite3.Row
             connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-            connection.execute("PRAGMA journal_mode = WAL")
+            # Asking is a read; setting the mode takes the write lock, and a writer holding it
+            # makes a fresh connection fail at once ("database is locked") despite the timeout.
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode = WAL")
             connection.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
             connection.execute("PRAGMA secure_delete = ON")
             if not self._schema_ready:
